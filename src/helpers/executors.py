@@ -1,0 +1,65 @@
+"""Executors: where report jobs run. A small registry, like papermill's engines.
+
+Each executor takes a list of picklable jobs and a function, and yields results as they
+complete. ``serial`` runs in this process, ``local`` in a pool of processes, ``dask`` on a
+Dask distributed cluster (inputs and outputs on a path every worker sees).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Executor = Callable[..., Iterator[Any]]
+EXECUTORS: dict[str, Executor] = {}
+
+
+def register(name: str) -> Callable[[Executor], Executor]:
+    def deco(fn: Executor) -> Executor:
+        EXECUTORS[name] = fn
+        return fn
+    return deco
+
+
+def get(name: str) -> Executor:
+    try:
+        return EXECUTORS[name]
+    except KeyError:
+        raise ValueError(f"unknown executor {name!r}; one of {', '.join(EXECUTORS)}") from None
+
+
+@register("serial")
+def serial(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 1, **_: Any
+           ) -> Iterator[Any]:
+    for job in jobs:
+        yield fn(job)
+
+
+@register("local")
+def local(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 2, **_: Any) -> Iterator[Any]:
+    """A process pool; each job starts its own kernel, so processes (not threads) keep
+    event loops and matplotlib state apart."""
+    if jobs_n <= 1 or len(jobs) <= 1:
+        yield from serial(fn, jobs)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=min(jobs_n, len(jobs)), mp_context=ctx) as pool:
+        futures = [pool.submit(fn, j) for j in jobs]
+        for fut in cf.as_completed(futures):
+            yield fut.result()
+
+
+@register("dask")
+def dask(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 2,
+         scheduler: str | None = None, **_: Any) -> Iterator[Any]:
+    """Send the same jobs to a Dask distributed scheduler (``tcp://host:8786``)."""
+    from distributed import Client, as_completed
+
+    if not scheduler:
+        raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
+    with Client(scheduler, timeout="30s") as client:
+        futures = client.map(fn, jobs, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()

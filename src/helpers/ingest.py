@@ -1,0 +1,406 @@
+"""Ingestion: from an agency's raw exports to validated tables, with every row accounted for.
+
+For each file and visible sheet: recognise the table (by sheet or file name), find the
+header row under title rows, map headers to fields (spec headers, field names, or a
+source-system mapping from ``params/mappings``), drop personal-data columns unread, parse
+each cell, then validate the whole table with pandera. Every problem becomes an ``Issue``
+naming file, sheet, Excel row and column header. Rows read = rows accepted + rows rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import cells, validation
+from .readers import RawSheet, ReadError, read_file
+from .spec import TABLES, Field, Table, is_personal, table_for
+from .text import fold
+
+HEADER_SCAN_ROWS = 40
+INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
+TOTAL_ROW = re.compile(r"^(tong cong|tong so)\b|^(cong|tong)$")
+
+
+@dataclass
+class Issue:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    field: str | None
+    severity: str  # "error" | "warning"
+    message: str
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet “{self.sheet}”")
+        if self.row:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột “{self.column}”" + (f" ({self.field})" if self.field else ""))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        tag = "LỖI" if self.severity == "error" else "CẢNH BÁO"
+        return f"{tag} {self.where()}: {self.message}"
+
+
+@dataclass
+class Mapping:
+    """Header → field names for a source system whose exports differ from the spec."""
+
+    name: str
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table → header → field
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def field_for(self, table: str, header: object) -> str | None:
+        key = fold(header)
+        for h, f in self.columns.get(table, {}).items():
+            if fold(h) == key:
+                return f
+        return None
+
+    def value_for(self, table: str, fname: str, raw: object) -> object:
+        key = fold(raw)
+        for h, v in self.values.get(table, {}).get(fname, {}).items():
+            if fold(h) == key:
+                return v
+        return raw
+
+
+@dataclass
+class TableRead:
+    """One table read from one file (and sheet), with its accounting."""
+
+    table: Table
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame  # accepted rows; ``_row`` holds the Excel row number
+    rows_read: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (excel row, reasons)
+    skipped: dict[str, int] = field(default_factory=dict)  # blank / total rows, not data
+    header_row: int | None = None
+    dropped_personal: list[str] = field(default_factory=list)
+
+    @property
+    def rows_accepted(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+@dataclass
+class AgencyInputs:
+    agency: str
+    reads: list[TableRead] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # relative path → sha256
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Accepted rows per table, all files together, with their source recorded."""
+        out: dict[str, pd.DataFrame] = {}
+        for code in TABLES:
+            parts = [r.frame.assign(_file=r.file, _sheet=r.sheet or "")
+                     for r in self.reads if r.table.code == code and len(r.frame)]
+            if parts:
+                out[code] = pd.concat(parts, ignore_index=True)
+        return out
+
+    def accounting(self) -> list[dict[str, object]]:
+        return [{"file": r.file, "sheet": r.sheet, "table": r.table.code,
+                 "rows_read": r.rows_read, "rows_accepted": r.rows_accepted,
+                 "rows_rejected": r.rows_rejected, **{f"skipped_{k}": v for k, v in
+                                                      r.skipped.items()}}
+                for r in self.reads]
+
+
+# ---------------------------------------------------------------- header detection
+
+def _field_for(table: Table, header: object, mapping: Mapping | None) -> Field | None:
+    if mapping is not None and (name := mapping.field_for(table.code, header)):
+        return next((f for f in table.fields if f.name == name), None)
+    key = fold(header)
+    if not key:
+        return None
+    return next((f for f in table.fields if key in f.keys()), None)
+
+
+def _headers_at(rows: list[list[object]], r: int, two_rows: bool) -> list[object]:
+    """Header texts at row r; with ``two_rows``, the cell below names the column where
+    the upper cell is a merged parent (blank to its right)."""
+    top = list(rows[r])
+    if not two_rows:
+        return top
+    below = rows[r + 1] if r + 1 < len(rows) else []
+    filled, last = [], None
+    for cell in top:
+        last = cell if not cells.is_blank(cell) else last
+        filled.append(last)
+    out = []
+    for j in range(max(len(top), len(below))):
+        lower = below[j] if j < len(below) else None
+        upper = top[j] if j < len(top) else None
+        if not cells.is_blank(lower):
+            out.append(lower)
+        else:
+            out.append(upper if not cells.is_blank(upper) else None)
+    return out
+
+
+def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None
+                ) -> tuple[int, bool, list[object]] | None:
+    """(row index, two-row header?, header texts) of the best header row, or None."""
+    best: tuple[int, int, bool, list[object]] | None = None
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        for two in (False, True):
+            if two and r + 1 >= len(rows):
+                continue
+            headers = _headers_at(rows, r, two)
+            fields = {f.name for h in headers if (f := _field_for(table, h, mapping))}
+            score = len(fields) * 2 + len({f.name for f in table.required} & fields) * 3
+            if fields and (best is None or score > best[0]):
+                best = (score, r, two, headers)
+    if best is None or best[0] < 10:
+        return None
+    return best[1], best[2], best[3]
+
+
+# ---------------------------------------------------------------- reading one sheet
+
+def read_sheet(sheet: RawSheet, table: Table, file: str, mapping: Mapping | None,
+               issues: list[Issue]) -> TableRead | None:
+    sname = sheet.name
+    rows = sheet.rows
+    found = find_header(rows, table, mapping)
+    if found is None:
+        headers = [h for r in rows[:HEADER_SCAN_ROWS] for h in r if not cells.is_blank(h)][:20]
+        issues.append(Issue(file, sname, None, None, None, "error",
+                            f"không tìm thấy dòng tiêu đề của bảng {table.code} ({table.title}); "
+                            f"cần các cột: {', '.join(f.header for f in table.required)}; "
+                            f"đã thấy: {', '.join(str(h) for h in headers) or '(trống)'}"))
+        return None
+    hr, two, headers = found
+    colmap: dict[int, Field] = {}
+    dropped: list[str] = []
+    for j, h in enumerate(headers):
+        if cells.is_blank(h):
+            continue
+        if is_personal(h):
+            dropped.append(str(h))
+            continue
+        f = _field_for(table, h, mapping)
+        if f is None:
+            issues.append(Issue(file, sname, hr + 1, str(h), None, "warning",
+                                "cột không có trong đặc tả, bỏ qua"))
+        elif f in colmap.values():
+            issues.append(Issue(file, sname, hr + 1, str(h), f.name, "error",
+                                f"cột “{f.header}” xuất hiện hai lần"))
+        else:
+            colmap[j] = f
+    missing = [f for f in table.required if f not in colmap.values()]
+    if missing:
+        found_h = ", ".join(str(h) for h in headers if not cells.is_blank(h))
+        issues.append(Issue(file, sname, hr + 1, None, None, "error",
+                            "thiếu cột bắt buộc: " + ", ".join(f"“{f.header}” ({f.name})"
+                                                                for f in missing)
+                            + f"; các cột tìm thấy: {found_h}"))
+        return None
+    read = TableRead(table, file, sname, pd.DataFrame(), header_row=hr + 1,
+                     dropped_personal=dropped, skipped={"blank": 0, "total": 0})
+    records: list[dict[str, object]] = []
+    first_text = next((j for j, f in colmap.items() if f.kind == "text"), None)
+    for i in range(hr + (2 if two else 1), len(rows)):
+        row = rows[i]
+        excel_row = i + 1
+        values = {j: (row[j] if j < len(row) else None) for j in colmap}
+        if all(cells.is_blank(v) for v in values.values()):
+            read.skipped["blank"] += 1
+            continue
+        if first_text is not None and TOTAL_ROW.match(fold(values[first_text])) and sum(
+                not cells.is_blank(v) for v in values.values()) <= 3:
+            read.skipped["total"] += 1
+            continue
+        read.rows_read += 1
+        rec: dict[str, object] = {"_row": excel_row}
+        reasons: list[str] = []
+        for j, f in colmap.items():
+            raw = values[j]
+            if mapping is not None:
+                raw = mapping.value_for(table.code, f.name, raw)
+            try:
+                if f.kind == "enum":
+                    val = cells.parse_enum(raw, f.values)
+                else:
+                    val = cells.PARSERS[f.kind](raw)
+            except cells.CellError as exc:
+                issues.append(Issue(file, sname, excel_row, str(headers[j]), f.name, "error",
+                                    str(exc)))
+                reasons.append(f"{headers[j]}: {exc}")
+                continue
+            if val is None and f.required:
+                issues.append(Issue(file, sname, excel_row, str(headers[j]), f.name, "error",
+                                    "ô bắt buộc bị bỏ trống"))
+                reasons.append(f"{headers[j]}: ô bắt buộc bị bỏ trống")
+            rec[f.name] = val
+        if reasons:
+            read.rejected.append((excel_row, "; ".join(reasons)))
+        else:
+            records.append(rec)
+    frame = pd.DataFrame.from_records(records, columns=["_row", *[f.name for f in colmap.values()]])
+    for f in table.fields:  # optional fields absent from the file are present and empty
+        if f.name not in frame.columns:
+            frame[f.name] = None
+    frame = _typed(frame, table)
+    accepted, bad = validation.validate(frame, table)
+    for excel_row, col, message in bad:
+        header = next((str(headers[j]) for j, f in colmap.items() if f.name == col), col)
+        issues.append(Issue(file, sname, excel_row, header, col, "error", message))
+    bad_rows = sorted({r for r, _, _ in bad})
+    for r in bad_rows:
+        read.rejected.append((r, "; ".join(m for rr, _, m in bad if rr == r)))
+    read.frame = accepted.reset_index(drop=True)
+    return read
+
+
+def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Give each column the dtype of its field kind, so pandera and Parquet agree."""
+    for f in table.fields:
+        col = frame[f.name]
+        if f.kind == "date":
+            frame[f.name] = pd.to_datetime(col, errors="coerce").astype("datetime64[ns]")
+        elif f.kind == "bool":
+            frame[f.name] = col.astype("boolean")
+        elif f.kind == "money":
+            frame[f.name] = pd.array(col.tolist(), dtype="Int64")
+        elif f.kind == "float":
+            frame[f.name] = pd.to_numeric(col, errors="coerce").astype("Float64")
+        else:
+            frame[f.name] = col.astype("string")
+    frame["_row"] = frame["_row"].astype("int64")
+    return frame
+
+
+# ---------------------------------------------------------------- files and agencies
+
+def input_files(agency_dir: Path) -> list[Path]:
+    return sorted(p for p in agency_dir.rglob("*")
+                  if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                  and not p.name.startswith(("~$", ".")))
+
+
+def year_from_path(rel: str) -> int | None:
+    years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", rel)
+    return int(years[-1]) if years else None
+
+
+def read_agency(agency: str, agency_dir: Path, mapping: Mapping | None = None,
+                root: Path | None = None) -> AgencyInputs:
+    """Read every input file of one agency; never raises for a bad file."""
+    from .manifest import sha256_file
+
+    root = root or agency_dir.parent
+    result = AgencyInputs(agency)
+    if not agency_dir.is_dir():
+        return result
+    for path in input_files(agency_dir):
+        rel = path.relative_to(root).as_posix()
+        result.files[rel] = sha256_file(path)
+        try:
+            sheets = read_file(path)
+        except ReadError as exc:
+            result.issues.append(Issue(rel, None, None, None, None, "error", str(exc)))
+            continue
+        file_table = table_for(path.stem)
+        recognised = 0
+        for sheet in sheets:
+            if sheet.hidden:
+                continue
+            table = (table_for(sheet.name) if sheet.name else None) or file_table
+            if table is None:
+                if any(not cells.is_blank(c) for r in sheet.rows[:5] for c in r):
+                    result.issues.append(Issue(rel, sheet.name, None, None, None, "warning",
+                                               "không nhận ra bảng (tên tệp/sheet không khớp "
+                                               "mã bảng nào), bỏ qua"))
+                continue
+            recognised += 1
+            read = read_sheet(sheet, table, rel, mapping, result.issues)
+            if read is not None:
+                result.reads.append(read)
+        if recognised == 0 and not any(i.file == rel for i in result.issues):
+            result.issues.append(Issue(rel, None, None, None, None, "warning",
+                                       "tệp không chứa bảng nào được nhận ra"))
+    _check_across(result)
+    return result
+
+
+def _check_across(inputs: AgencyInputs) -> None:
+    """Checks that need more than one table or file: duplicate ids, unknown procedures,
+    a plan table whose year cannot be told from its path."""
+    for code, table in TABLES.items():
+        reads = [r for r in inputs.reads if r.table.code == code]
+        if table.key:
+            seen: dict[tuple[object, str], tuple[TableRead, int]] = {}
+            for r in reads:
+                scope = "" if table.year_from else str(year_from_path(r.file))
+                for key, row in zip(r.frame[table.key], r.frame["_row"], strict=True):
+                    if pd.isna(key):
+                        continue
+                    if (key, scope) in seen:
+                        other, orow = seen[(key, scope)]
+                        inputs.issues.append(Issue(
+                            r.file, r.sheet, int(row), table.field(table.key).header, table.key,
+                            "error", f"“{key}” trùng với dòng {orow} của {other.file}"
+                            + (f" sheet “{other.sheet}”" if other.sheet else "")))
+                        r.rejected.append((int(row), f"trùng mã {key}"))
+                    else:
+                        seen[(key, scope)] = (r, int(row))
+        if not table.year_from:
+            for r in reads:
+                if year_from_path(r.file) is None:
+                    inputs.issues.append(Issue(r.file, r.sheet, None, None, None, "error",
+                                               "không xác định được năm của bảng: đặt tệp trong "
+                                               "thư mục năm (vd. 2019/) hoặc ghi năm vào tên tệp"))
+    # a duplicate rejected above must leave the accepted frame
+    for r in inputs.reads:
+        dup_rows = {row for row, why in r.rejected if why.startswith("trùng mã")}
+        if dup_rows:
+            r.frame = r.frame[~r.frame["_row"].isin(dup_rows)].reset_index(drop=True)
+    known = {c for r in inputs.reads if r.table.code == "thu_tuc"
+             for c in r.frame["procedure_code"].dropna()}
+    if known:
+        for r in (r for r in inputs.reads if r.table.code == "ho_so"):
+            unknown = r.frame[~r.frame["procedure_code"].isin(known)]
+            for code, rows in unknown.groupby("procedure_code")["_row"]:
+                first = rows.tolist()[:5]
+                inputs.issues.append(Issue(
+                    r.file, r.sheet, int(first[0]), "Mã thủ tục", "procedure_code", "warning",
+                    f"mã thủ tục “{code}” không có trong danh mục TTHC ({len(rows)} hồ sơ, "
+                    f"các dòng {', '.join(map(str, first))}{'…' if len(rows) > 5 else ''})"))
+
+
+def group_by_file(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
+    out: dict[str, list[Issue]] = {}
+    for i in issues:
+        out.setdefault(i.file, []).append(i)
+    return out
+
+
+def today() -> date:
+    return date.today()

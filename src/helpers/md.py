@@ -1,0 +1,55 @@
+"""Markdown for report outputs, with every text that came from a file escaped.
+
+Notebook outputs are Markdown (``text/markdown``): JupyterLab shows them, and both
+publishing engines (Quarto, and pandoc + typst) read them as part of the document. Text
+from input files may contain Markdown or HTML; ``escape`` makes it literal.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$@=:&])")
+
+
+def escape(text: object) -> str:
+    """Literal text: Markdown punctuation backslash-escaped, HTML made inert, one line."""
+    if text is None:
+        return ""
+    s = re.sub(r"\s+", " ", str(text)).strip()
+    s = html.escape(s, quote=False)  # & < > become entities; pandoc keeps them literal
+    return re.sub(r"([\\`*_{}\[\]#|~^$@!])", r"\\\1", s)
+
+
+def table(rows: Iterable[Sequence[object]], header: Sequence[str],
+          align: Sequence[str] | None = None, caption: str | None = None) -> str:
+    """A pipe table. Cells are already formatted strings; texts from files must be
+    passed through ``escape`` by the caller (numbers and labels of ours need not)."""
+    align = align or ["l"] + ["r"] * (len(header) - 1)
+    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join(marks[a] for a in align) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(str(c).replace("\n", " ") for c in row) + " |")
+    out = "\n".join(lines)
+    if caption:
+        out += f"\n\n: {caption}"
+    return out
+
+
+def image(png: bytes, alt: str, caption: str | None = None) -> str:
+    """An inline PNG with alt text: self-contained, so it renders the same in JupyterLab,
+    Quarto and pandoc without any path to resolve."""
+    data = base64.b64encode(png).decode("ascii")
+    cap = caption or alt
+    return f"![{escape(cap)}](data:image/png;base64,{data}){{fig-alt=\"{html.escape(alt)}\"}}"
+
+
+def figure_png(fig, dpi: int = 150) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
