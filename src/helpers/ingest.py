@@ -25,6 +25,8 @@ from .text import fold
 HEADER_SCAN_ROWS = 40
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
 TOTAL_ROW = re.compile(r"^(tong cong|tong so)\b|^(cong|tong)$")
+# dates a datetime64[ns] column cannot hold (e.g. the placeholder 31/12/9999): rejected per cell
+_DATE_MIN, _DATE_MAX = pd.Timestamp.min.date(), pd.Timestamp.max.date()
 
 
 @dataclass
@@ -249,6 +251,8 @@ def read_sheet(sheet: RawSheet, table: Table, file: str, mapping: Mapping | None
                     val = cells.parse_enum(raw, f.values)
                 else:
                     val = cells.PARSERS[f.kind](raw)
+                if f.kind == "date" and val is not None and not _DATE_MIN < val < _DATE_MAX:
+                    raise cells.CellError(f"ngày {val:%d/%m/%Y} không hợp lý")
             except cells.CellError as exc:
                 issues.append(Issue(file, sname, excel_row, str(headers[j]), f.name, "error",
                                     str(exc)))

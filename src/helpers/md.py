@@ -30,11 +30,18 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[str],
     """A pipe table. Cells are already formatted strings; texts from files must be
     passed through ``escape`` by the caller (numbers and labels of ours need not)."""
     align = align or ["l"] + ["r"] * (len(header) - 1)
-    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    body = [[str(c).replace("\n", " ") for c in row] for row in rows]
+    # pandoc sizes wide pipe tables by the dashes of the separator line: make them
+    # proportional to each column's content so names get room and numbers stay narrow
+    widths = [min(max([len(h) // 2 + 3] + [len(r[j]) + 2 for r in body]), 45)
+              for j, h in enumerate(header)]
+    def sep(a: str, w: int) -> str:
+        dashes = "-" * max(w, 3)
+        return {"l": ":" + dashes, "r": dashes + ":", "c": ":" + dashes + ":"}[a]
     lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(marks[a] for a in align) + "|"]
-    for row in rows:
-        lines.append("| " + " | ".join(str(c).replace("\n", " ") for c in row) + " |")
+             "|" + "|".join(sep(a, w) for a, w in zip(align, widths, strict=True)) + "|"]
+    for row in body:
+        lines.append("| " + " | ".join(row) + " |")
     out = "\n".join(lines)
     if caption:
         out += f"\n\n: {caption}"

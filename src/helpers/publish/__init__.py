@@ -1,0 +1,141 @@
+"""Publishing: the report site, a PDF and a DOCX per report, by one of two engines.
+
+``quarto`` renders the Quarto project (``_quarto.yml`` at the root) over the sources in
+``_publish/``; ``pandoc`` renders the very same sources with pandoc (from the
+``pypandoc-binary`` wheel) and typst (the ``typst`` package), the two engines Quarto itself
+drives. Engines are registered by name like papermill's. The new site is built beside
+``_site/`` and swapped in whole: a failed render leaves the previous site intact. A page
+whose sources did not change since the last publish is copied from the previous site
+instead of being rendered again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import load_params
+from .sources import Page, PublishError, Sources, build_sources
+
+ASSETS = Path(__file__).parent / "assets"
+WORK = "_publish"
+CACHE = ".publish-cache.json"
+
+Engine = Callable[[Sources, Path, Path, dict[str, str], Callable[[str], None]], int]
+ENGINES: dict[str, Engine] = {}
+
+
+def register(name: str) -> Callable[[Engine], Engine]:
+    def deco(fn: Engine) -> Engine:
+        ENGINES[name] = fn
+        return fn
+    return deco
+
+
+@dataclass
+class PublishResult:
+    engine: str
+    pages: int
+    pdfs: int
+    docx: int
+    rendered: int
+    reused: int
+
+
+def quarto_path() -> str | None:
+    """Quarto from ``QUARTO_PATH`` or PATH."""
+    env = os.environ.get("QUARTO_PATH")
+    if env and Path(env).is_file() and os.access(env, os.X_OK):
+        return env
+    return shutil.which("quarto")
+
+
+def pick_engine(engine: str, echo: Callable[[str], None]) -> str:
+    if engine == "quarto" and not quarto_path():
+        raise PublishError("không tìm thấy Quarto (PATH hoặc QUARTO_PATH); cài từ conda-forge "
+                           "(environment.yml) hoặc quarto.org, hoặc dùng --engine pandoc")
+    if engine == "auto":
+        if quarto_path():
+            return "quarto"
+        echo("Không có Quarto: xuất bản bằng engine pandoc + typst (cùng nguồn, cùng trang).")
+        return "pandoc"
+    return engine
+
+
+def publish_site(root: Path, out: Path, params_dir: Path, site: Path, engine: str = "auto",
+                 echo: Callable[[str], None] = print) -> PublishResult:
+    from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
+
+    name = pick_engine(engine, echo)
+    params = load_params(params_dir)
+    root = root.resolve()
+    site = (site if site.is_absolute() else root / site).resolve()
+    out = (out if out.is_absolute() else root / out).resolve()
+    work = root / WORK
+    sources = build_sources(out, params, work, ASSETS)
+    cache_path = site / CACHE
+    cache: dict[str, str] = {}
+    if cache_path.is_file() and site.is_dir():
+        try:
+            cached = json.loads(cache_path.read_text(encoding="utf-8"))
+            if cached.get("engine") == name:
+                cache = cached.get("pages", {})
+        except json.JSONDecodeError:
+            cache = {}
+    staging = site.with_name(f".{site.name}.new-{uuid.uuid4().hex[:8]}")
+    staging.mkdir(parents=True)
+    try:
+        digests = {p.html: p.digest() for p in sources.pages}
+        reuse = {p.html for p in sources.pages if cache.get(p.html) == digests[p.html]
+                 and _outputs_exist(site, p)}
+        rendered = ENGINES[name](sources, staging, site, {h: "" for h in reuse}, echo)
+        for html in reuse:
+            page = next(p for p in sources.pages if p.html == html)
+            for rel in _outputs(page):
+                dst = staging / rel
+                if not dst.exists():
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(site / rel, dst)
+        (staging / CACHE).write_text(json.dumps({"engine": name, "pages": digests}, indent=1),
+                                     encoding="utf-8")
+        _check_complete(staging, sources)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = None
+    if site.exists():
+        old = site.with_name(f".{site.name}.old-{uuid.uuid4().hex[:8]}")
+        site.rename(old)
+    staging.rename(site)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    reports = [p for p in sources.pages if p.report]
+    return PublishResult(name, len(sources.pages), len(reports), len(reports), rendered,
+                         len(reuse))
+
+
+def _outputs(page: Page) -> list[str]:
+    base = page.html.rsplit("/", 1)[0] + "/" if "/" in page.html else ""
+    outs = [page.html] + [base + a.name for a in page.assets]
+    if page.report:
+        stem = page.html[:-len(".html")]
+        outs += [stem + ".pdf", stem + ".docx"]
+    return outs
+
+
+def _outputs_exist(site: Path, page: Page) -> bool:
+    return all((site / rel).is_file() for rel in _outputs(page))
+
+
+def _check_complete(staging: Path, sources: Sources) -> None:
+    missing = [rel for p in sources.pages for rel in _outputs(p) if not (staging / rel).is_file()]
+    if missing:
+        raise PublishError("thiếu tệp sau khi xuất bản: " + ", ".join(missing[:10]))
+
+
+__all__ = ["publish_site", "PublishError", "PublishResult", "ENGINES", "quarto_path"]
