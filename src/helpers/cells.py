@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from .text import fold
@@ -126,7 +127,9 @@ def parse_text(value: object) -> str | None:
         return str(int(value))
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # NFC: Windows-1258 files and some keyboards write tone marks as combining characters,
+    # and "Văn hóa" must be one lĩnh vực however it was typed
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", str(value)).strip())
 
 
 def parse_enum(value: object, allowed: tuple[str, ...]) -> str | None:

@@ -62,10 +62,14 @@ def classify(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     s, e = pd.Timestamp(start), pd.Timestamp(end)
     received = dossiers["received_on"]
     resolved = dossiers["resolved_on"]
-    in_table = (received <= e) & ~(resolved.notna() & (resolved < s))
     status = dossiers["status"].astype("string") if "status" in dossiers else None
     withdrawn = (status.isin(WITHDRAWN_STATUSES).fillna(False).astype(bool)
                  if status is not None else pd.Series(False, index=dossiers.index))
+    in_table = (received <= e) & ~(resolved.notna() & (resolved < s))
+    # a withdrawn or refused dossier is counted once, in the window of its withdrawal
+    # (its result date; its reception date when the export gives none)
+    withdrawn_on = resolved.fillna(received)
+    in_table &= ~withdrawn | ((withdrawn_on >= s) & (withdrawn_on <= e))
     df = dossiers[in_table].copy()
     wd = withdrawn[in_table].to_numpy()
     online = (df["channel"] == "Trực tuyến").fillna(False).to_numpy(dtype=bool)
@@ -88,7 +92,7 @@ def classify(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 def _counts(part: pd.DataFrame) -> dict[str, int]:
     c = {k: 0 for k in FLOW_CODES}
     for k, v in part["received_cell"].value_counts().items():
-        c[k if k != "withdrawn" else "withdrawn"] = int(v)
+        c[k] = int(v)
     for k, v in part["outcome_cell"].value_counts().items():
         if k != "withdrawn":
             c[k] = int(v)
@@ -105,7 +109,9 @@ def flow_table(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """One row per lĩnh vực plus a final ``Tổng cộng`` row; columns are the flow codes."""
     df = classify(dossiers, start, end)
     rows = []
-    for name, part in sorted(df.groupby("field", dropna=False), key=lambda kv: str(kv[0])):
+    groups = sorted(df.groupby("field", dropna=False),
+                    key=lambda kv: (pd.isna(kv[0]), str(kv[0])))  # "không ghi" last
+    for name, part in groups:
         rows.append({"field": "(không ghi lĩnh vực)" if pd.isna(name) else str(name),
                      **_counts(part)})
     total = _counts(df) if len(df) else {k: 0 for k in FLOW_CODES}

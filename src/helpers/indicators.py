@@ -8,7 +8,7 @@ growth), ``target``, ``met`` and ``comparable``. A rate whose denominator is zer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -229,7 +229,7 @@ def compute(data: AgencyData, period: Period, rule: str, targets: dict[str, floa
         "comparable_window": {"start": comp_window.start.isoformat(),
                               "end": comp_window.end.isoformat()},
         "rule": rule,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "indicators": indicators,
         "tables": tables,
     }, now_tables

@@ -177,7 +177,10 @@ def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None
             headers = _headers_at(rows, r, two)
             fields = {f.name for h in headers if (f := _field_for(table, h, mapping))}
             score = len(fields) * 2 + len({f.name for f in table.required} & fields) * 3
-            if fields and (best is None or score > best[0]):
+            # on a tie a one-row header wins: else the blank or title row above a header,
+            # read as the upper row of a two-row header, would be reported as the header row
+            if fields and (best is None or score > best[0]
+                           or (score == best[0] and best[2] and not two)):
                 best = (score, r, two, headers)
     if best is None or best[0] < 10:
         return None

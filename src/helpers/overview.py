@@ -63,10 +63,14 @@ class Overview:
                 if i is None:
                     cells.append("–")
                     continue
-                mark = {True: " ✓ đạt", False: " ✗ **chưa đạt**", None: ""}[i["met"]]
+                mark = {True: " ✓ đạt",
+                        False: f" ✗ **chưa đạt** (chỉ tiêu {vn.target(c, i['target'])})",
+                        None: ""}[i["met"]]
                 cells.append(vn.indicator(c, i["value"]) + mark)
             rows.append([md.escape(a.short_name), *cells])
-        return Md(md.table(rows, ["Cơ quan", *[LABELS[c] for c in COLUMNS]]))
+        return Md(md.table(rows, ["Cơ quan", *[LABELS[c] for c in COLUMNS]])
+                  + "\n\nChỉ tiêu chưa đạt được ghi bằng chữ “chưa đạt” kèm chỉ tiêu, không chỉ "
+                    "bằng màu.")
 
     def chart_on_time(self) -> Md:
         pts = [(self.params.agencies[a].short_name, r["indicators"].get("rate.on_time", {})

@@ -96,8 +96,8 @@ class Period:
     @property
     def cycle_key(self) -> str | None:
         """Key into deadline tables: Q1, H1, 9M, FY (the periodic reports of a plan)."""
-        if self.kind == "quarter" and self.last_month == 3:
-            return "Q1"
+        if self.last_month == 3 and self.kind in ("quarter", "ytd"):
+            return "Q1"  # quý I: 2019-Q1 and 2019-3M are the same months
         if self.kind == "ytd" and self.last_month in (6, 9, 12):
             return {6: "H1", 9: "9M", 12: "FY"}[self.last_month]
         return None

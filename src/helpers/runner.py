@@ -18,7 +18,7 @@ import time
 import traceback
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ class Job:
     out_dir: str
     store_dir: str
     fingerprint: dict[str, Any] = field(default_factory=dict)
-    kernel: str = "python3"
+    kernel: str = "auto"  # "auto": a kernel spec for this interpreter (ensure_kernel)
 
 
 @dataclass
@@ -82,6 +82,33 @@ def _failing_cell(exc: BaseException) -> str | None:
     first = next((ln for ln in source if ln and not ln.startswith("#")), "")
     return (f"ô {cell_index} (`{first[:80]}`): {getattr(exc, 'ename', '')}: "
             f"{str(getattr(exc, 'evalue', ''))[:300]}")
+
+
+KERNEL_NAME = "cchc-python"
+
+
+def ensure_kernel() -> str:
+    """A kernel spec for *this* interpreter, so papermill never picks a stray user-level
+    ``python3`` kernel from another environment; ipykernel's start-up notices are kept
+    out of the run's output (errors still show)."""
+    import sys
+    import tempfile
+
+    base = Path(tempfile.gettempdir()) / f"cchc-jupyter-{os.getuid()}-{abs(hash(sys.executable))}"
+    spec = base / "kernels" / KERNEL_NAME / "kernel.json"
+    if not spec.is_file():
+        spec.parent.mkdir(parents=True, exist_ok=True)
+        tmp = spec.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.log_level=ERROR"],
+            "display_name": "Python (cchc-reports)", "language": "python",
+            "env": {"MPLBACKEND": "Agg"}}), encoding="utf-8")
+        os.replace(tmp, spec)
+    paths = os.environ.get("JUPYTER_PATH", "")
+    if str(base) not in paths.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(base), paths) if p)
+    return KERNEL_NAME
 
 
 def run_job(job: Job) -> JobResult:
@@ -128,7 +155,8 @@ def run_job(job: Job) -> JobResult:
             parameters={"agency": agency, "period": period.id, "data_dir": job.data_dir,
                         "params_dir": job.params_dir, "out_dir": str(staging_root),
                         "store_dir": job.store_dir},
-            kernel_name=job.kernel, progress_bar=False, log_output=False,
+            kernel_name=ensure_kernel() if job.kernel == "auto" else job.kernel,
+            progress_bar=False, log_output=False,
             cwd=str(Path(job.root) / "notebooks"))
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
         _swap_into_place(staged, final)
@@ -235,7 +263,7 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                           != "ok" else _what_changed(previous[j.agency].get("fingerprint", {}),
                                                       j.fingerprint))
                for j in todo}
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     bar = _progress(len(todo), progress)
     done = failed = 0
     run = executors.get(executor)
@@ -290,7 +318,7 @@ def _write_manifest(path: Path, period: str, started: datetime, results: list[Jo
     write_json_atomic(path, {
         "period": period,
         "started_at": started.isoformat(timespec="seconds"),
-        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": versions(),
         "params_dir": str(params_dir),
         "agencies": dict(sorted(agencies.items())),
@@ -306,7 +334,7 @@ def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path) -> st
     try:
         pm.execute_notebook(str(root / "notebooks" / OVERVIEW_NOTEBOOK), str(tmp),
                             parameters={"period": period, "params_dir": str(params_dir),
-                                        "out_dir": str(out_dir)},
+                                        "out_dir": str(out_dir)}, kernel_name=ensure_kernel(),
                             progress_bar=False, cwd=str(root / "notebooks"))
         os.replace(tmp, final)
         return "ok"

@@ -416,6 +416,9 @@ def _write_sheet(ws, agency_name: str, table: str, year: int, head: list[str],
         c.font = Font(bold=True)
     for row in body:
         ws.append(row)
+        for cell in ws[ws.max_row]:  # text that merely starts with "=" stays text
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     if table == "kinh_phi":
         total = sum(int(str(r[4]).replace(".", "") or 0) for r in body)
         ws.append(["Tổng cộng", None, None, None, f"{total:,}".replace(",", ".")])

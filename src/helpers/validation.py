@@ -74,22 +74,25 @@ def validate(frame: pd.DataFrame, table: Table
         if idx is None or pd.isna(idx):
             continue
         idx = int(idx)
-        check = str(case["check"])
-        column = case["column"] if isinstance(case["column"], str) and case["column"] in \
-            frame.columns else _ROW_CHECK_COLUMN.get(check, "")
-        message = _message(schema, check, column)
+        column, message = _resolve(schema, case)
         failures.append((int(frame.at[idx, "_row"]), column, message))
         bad_index.add(idx)
     failures = sorted(set(failures))
     return frame.drop(index=sorted(bad_index)), failures
 
 
-def _message(schema: pa.DataFrameSchema, check: str, column: str) -> str:
+def _resolve(schema: pa.DataFrameSchema, case: pd.Series) -> tuple[str, str]:
+    """(field, message) of one failure case. pandera names a check by its name or by its
+    error text depending on the version, and reports a row-level (DataFrameSchema) check once
+    for every column of the row: such a failure belongs to the column in _ROW_CHECK_COLUMN."""
+    check = str(case["check"])
+    column = case["column"] if isinstance(case["column"], str) else ""
+    if case.get("schema_context") != "DataFrameSchema" and column in schema.columns:
+        for c in schema.columns[column].checks:
+            if check in (c.name, c.error):
+                return column, c.error or check
+        return column, check
     for c in schema.checks:
-        if c.name == check:
-            return c.error or check
-    col = schema.columns.get(column)
-    if col is not None:
-        for c in col.checks:
-            return c.error or check
-    return check
+        if check in (c.name, c.error):
+            return _ROW_CHECK_COLUMN.get(c.name, column), c.error or check
+    return column, check

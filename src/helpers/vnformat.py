@@ -17,7 +17,8 @@ def integer(value: object) -> str:
     """6981 → "6.981"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return ("-" if int(value) < 0 else "") + _group(abs(int(round(float(value)))))
+    n = int(round(float(value)))
+    return ("-" if n < 0 else "") + _group(abs(n))
 
 
 def number(value: float | None, decimals: int = 2) -> str:
@@ -27,14 +28,14 @@ def number(value: float | None, decimals: int = 2) -> str:
     text = f"{abs(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     if "," in text:
         text = text.rstrip("0").rstrip(",")
-    return ("-" if value < 0 else "") + text
+    return ("-" if value < 0 and text != "0" else "") + text
 
 
 def percent(value: float | None, decimals: int = 2) -> str:
     """0.0013 → "0,13%"; None (zero denominator) → "không phát sinh"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NOT_APPLICABLE
-    scaled = round(value * 100, decimals)
+    scaled = round(value * 100, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{scaled:.{decimals}f}".replace(".", ",")
     return f"{text}%"
 

@@ -151,35 +151,6 @@ def _cell(code: str, item: dict[str, Any] | None) -> str:
     return text
 
 
-def _overview_table(period: str, reports: dict[str, dict[str, Any]], params: Params,
-                    link_prefix: str) -> str:
-    from ..report import LABELS
-
-    rows = []
-    for aid, r in sorted(reports.items()):
-        name = md.escape(params.agencies[aid].short_name) if aid in params.agencies else md.escape(aid)
-        link = f"[{name}]({link_prefix}{aid}/report.html)"
-        rows.append([link, *[_cell(c, r["indicators"].get(c)) for c in HEADLINE]])
-    return md.table(rows, ["Cơ quan", *[LABELS[c] for c in HEADLINE]])
-
-
-def _ranking(reports: dict[str, dict[str, Any]], params: Params, link_prefix: str) -> str:
-    from ..score import score
-
-    ranked = sorted(((aid, *score(r["indicators"], params.score)) for aid, r in reports.items()),
-                    key=lambda t: (t[1] is None, -(t[1] or 0), t[0]))
-    rows = []
-    for i, (aid, s, detail) in enumerate(ranked, start=1):
-        name = md.escape(params.agencies[aid].short_name) if aid in params.agencies else md.escape(aid)
-        rows.append([str(i), f"[{name}]({link_prefix}{aid}/report.html)",
-                     vn.number(s) if s is not None else "–",
-                     "; ".join(f"{md.escape(d['group'])} {vn.percent(d['value'], 1)}"
-                               for d in detail)])
-    note = md.escape(params.score.get("label", ""))
-    return md.table(rows, ["Hạng", "Cơ quan", "Điểm", "Theo nhóm"], ["r", "l", "r", "l"]) + \
-        (f"\n\n_{note}_" if note else "")
-
-
 def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Sources:
     """Write ``work`` (emptied first) from the reports under ``out``."""
     if work.exists():
@@ -212,10 +183,8 @@ def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Source
             pages.append(Page(adir / "report.qmd", f"{period}/{aid}/report.html", title,
                               report=True, agency=aid, period=period,
                               assets=images + [Path(d) for d in downloads]))
-        body = [f"Thời gian lấy số liệu theo quy tắc của từng cơ quan; {len(reports)} cơ quan "
-                "có báo cáo.", "", "## Xếp hạng", "", _ranking(reports, params, ""), "",
-                "## Chỉ số chính so với chỉ tiêu", "", _overview_table(period, reports, params, ""),
-                "", "## Báo cáo của từng cơ quan", ""]
+        overview = _overview_body(out / period)
+        body = [overview, "", "## Báo cáo của từng cơ quan", ""]
         for aid in sorted(reports):
             name = md.escape(params.agencies[aid].name if aid in params.agencies else aid)
             body.append(f"- [{name}]({aid}/report.html) · [PDF]({aid}/report.pdf) · "
@@ -232,8 +201,7 @@ def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Source
     home = [f"Kỳ báo cáo mới nhất: **{lp.label}** ({len(all_reports[latest])} cơ quan). "
             f"Cập nhật {datetime.now():%d/%m/%Y %H:%M}.", "",
             f"## Tổng hợp {lp.label}", "",
-            _overview_table(latest, all_reports[latest], params, f"{latest}/"), "",
-            "Chỉ tiêu chưa đạt được ghi rõ bằng chữ “chưa đạt” cùng chỉ tiêu, không chỉ bằng màu.",
+            _relink(_overview_body(out / latest), f"{latest}/"), "",
             "", "## Các kỳ báo cáo", ""]
     for period in sorted(all_reports, key=_period_key, reverse=True):
         home.append(f"- [{parse_period(period).label}]({period}/index.html): "
@@ -248,6 +216,29 @@ def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Source
     pages.append(Page(work / "index.qmd", "index.html", "Trang chủ"))
     names = {a: params.agencies[a].short_name if a in params.agencies else a for a in agencies}
     return Sources(work, pages, sorted(all_reports, key=_period_key), names, params)
+
+
+def _overview_body(period_dir: Path) -> str:
+    """The provincial overview as the executed overview notebook shows it (its title
+    dropped: the page has its own)."""
+    nb = period_dir / "overview.ipynb"
+    if not nb.is_file():
+        return "_Chưa có bảng tổng hợp của kỳ này (notebook tổng hợp chưa chạy)._"
+    images_dir = period_dir / ".overview-images"
+    images_dir.mkdir(exist_ok=True)
+    _, body, images = notebook_markdown(nb, images_dir, stem="overview")
+    # the overview's chart is embedded again as a data URI: pages stay self-contained
+    for img in images:
+        data = base64.b64encode(img.read_bytes()).decode("ascii")
+        body = body.replace(f"]({img.name})", f"](data:image/png;base64,{data})")
+        img.unlink()
+    images_dir.rmdir()
+    return re.sub(r"^(#+) ", r"#\1 ", body, flags=re.M)  # one level down, under the page
+
+
+def _relink(body: str, prefix: str) -> str:
+    """Links relative to a period page, made relative to the site root."""
+    return re.sub(r"\]\((?!https?:|data:|/|#)([^)]+)\)", lambda m: f"]({prefix}{m[1]})", body)
 
 
 def _trend_pages(work: Path, params: Params, all_reports: dict[str, dict[str, dict[str, Any]]],
