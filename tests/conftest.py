@@ -79,11 +79,14 @@ def tiny(tmp_path_factory) -> Path:
         {"id": "xa-binh-an", "name": "UBND xã Bình An", "short_name": "Xã Bình An",
          "province": "Đồng Nai", "level": "xã", "parent": "UBND huyện Mẫu", "rule": "decree09",
          "symbol": "UBND"},
+        {"id": "xa-tan-hoa", "name": "UBND xã Tân Hòa", "short_name": "Xã Tân Hòa",
+         "province": "Đồng Nai", "level": "xã", "parent": "UBND huyện Mẫu", "rule": "decree09",
+         "symbol": "UBND"},
     ]}
     (params / "agencies.yml").write_text(yaml.safe_dump(agencies, allow_unicode=True),
                                          encoding="utf-8")
     raw = base / "data" / "raw"
-    for i, aid in enumerate(("xa-an-binh", "xa-binh-an")):
+    for i, aid in enumerate(("xa-an-binh", "xa-binh-an", "xa-tan-hoa")):
         shape = syn.AgencyShape(aid, "Đồng Nai", syn.FIELDS_NV[:3], {2018: 120, 2019: 150},
                                 {2018: (12, 3), 2019: (12, 6)}, {2018: 0.1, 2019: 0.2},
                                 style="per_table_xlsx" if i == 0 else "one_workbook")

@@ -96,6 +96,11 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     text = re.sub(r"\s|đồng|đ|vnd|VNĐ|VND", "", str(value), flags=re.IGNORECASE)
+    if text in ("-", "–", "—"):  # how Vietnamese tables write a zero
+        return 0.0
+    if text.endswith("%"):  # "95%", "12,5%": a share, stored as a fraction
+        share = parse_number(text[:-1])
+        return None if share is None else share / 100
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
         text = text.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
@@ -129,7 +134,26 @@ def parse_text(value: object) -> str | None:
         return f"{value:%d/%m/%Y}"
     # NFC: Windows-1258 files and some keyboards write tone marks as combining characters,
     # and "Văn hóa" must be one lĩnh vực however it was typed
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", str(value)).strip())
+    text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", str(value)).strip())
+    return _new_tone_placement(text)
+
+
+# Old and new tone placement ("hoá"/"hóa", "thuỷ"/"thủy") are the same word: keep the one
+# the spec and the national procedure database use, so a lĩnh vực is not split in two.
+_TONES = {"óa": "oá", "òa": "oà", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+          "óe": "oé", "òe": "oè", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+          "úy": "uý", "ùy": "uỳ", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+_OLD_TO_NEW = {old: new for new, old in _TONES.items()}
+_OLD_TONE = re.compile(r"(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True))
+                       + r")(?![a-zà-ỹ])", flags=re.IGNORECASE)
+
+
+def _new_tone_placement(text: str) -> str:
+    def swap(m: re.Match[str]) -> str:
+        new = _OLD_TO_NEW[m[0].lower()]
+        return new.upper() if m[0].isupper() else (new[0].upper() + new[1:]
+                                                   if m[0][0].isupper() else new)
+    return _OLD_TONE.sub(swap, text)
 
 
 def parse_enum(value: object, allowed: tuple[str, ...]) -> str | None:

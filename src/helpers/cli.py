@@ -8,6 +8,7 @@ no data).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +38,10 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 @click.version_option(__version__, prog_name="cchc")
 def main() -> None:
     """Báo cáo cải cách hành chính (CCHC) tái lập được, từ tệp xuất Excel/CSV."""
+    import signal
+
+    # SIGTERM (systemd stop, kill) unwinds like Ctrl-C: staging is removed, kernels stopped
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 @main.command()
@@ -75,7 +80,8 @@ def check(data_dir: str, params_dir: str, agencies: tuple[str, ...]) -> None:
                                               f"cột “{i.column}”" if i.column else "") if x)
                 tag = "LỖI" if i.severity == "error" else "cảnh báo"
                 fld = f" [{i.field}]" if i.field else ""
-                click.echo(f"    {tag}: {where}{fld}: {i.message}")
+                click.echo(f"    {tag}: {where}{fld}: {i.message}" if where or fld
+                           else f"    {tag}: {i.message}")
         for r in inputs.reads:
             if r.rows_read != r.rows_accepted + r.rows_rejected:
                 click.echo(f"    LỖI đối soát dòng {r.file}: {r.rows_read} ≠ "
@@ -101,7 +107,9 @@ def _resolve_period(period: str, params_dir: str, agencies: tuple[str, ...]) -> 
     params = load_params(params_dir)
     ids = list(agencies) or list(params.agencies)
     rules = {params.agency(a).rule for a in ids}
-    found = {previous_period(date.today(), r).id for r in rules}  # type: ignore[arg-type]
+    today = date.fromisoformat(os.environ["CCHC_TODAY"]) if os.environ.get("CCHC_TODAY") \
+        else date.today()  # CCHC_TODAY: run "previous" as of another day (backfills)
+    found = {previous_period(today, r).id for r in rules}  # type: ignore[arg-type]
     if len(found) > 1:
         _fail(f"'previous' is {', '.join(sorted(found))} under the agencies' different cut-off "
               "rules: run them separately with --agency")
@@ -122,9 +130,7 @@ def _setup_log(out_dir: Path, period: str) -> Path:
 
 def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str,
          params_dir: str, out_dir: str, executor: str, scheduler: str | None, force: bool,
-         wait: bool) -> int:
-    import os
-
+         wait: bool, fresh_kernel: bool = False) -> int:
     from .config import ConfigError
     from .locking import LockBusy, period_lock
     from .runner import run_period
@@ -137,7 +143,7 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
             summary = run_period(period, list(agencies) or None, _root(), Path(data_dir),
                                  Path(params_dir), out, jobs=jobs or os.cpu_count() or 1,
                                  executor=executor, scheduler=scheduler, force=force,
-                                 progress=sys.stderr.isatty())
+                                 progress=sys.stderr.isatty(), warm=not fresh_kernel)
     except LockBusy as exc:
         _fail(str(exc), EXIT_FAILED)
     except (ConfigError, ValueError) as exc:
@@ -176,6 +182,8 @@ _run_options = [
     click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786."),
     click.option("--force", is_flag=True, help="Chạy lại cả cơ quan không đổi."),
     click.option("--wait", is_flag=True, help="Chờ nếu kỳ này đang được chạy bởi tiến trình khác."),
+    click.option("--fresh-kernel", is_flag=True,
+                 help="Khởi động kernel mới cho từng báo cáo (mặc định: dùng lại kernel đã nạp sẵn)."),
 ]
 
 

@@ -45,10 +45,21 @@ def local(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 2, **_: Any) 
         yield from serial(fn, jobs)
         return
     ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=min(jobs_n, len(jobs)), mp_context=ctx) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs_n, len(jobs)), mp_context=ctx)
+    try:
         futures = [pool.submit(fn, j) for j in jobs]
         for fut in cf.as_completed(futures):
             yield fut.result()
+    except BaseException:
+        # interrupted (SIGINT/SIGTERM): stop the workers now; what they were building
+        # stays in staging and the next run removes it and redoes those agencies
+        workers = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for w in workers:
+            w.terminate()
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 @register("dask")

@@ -23,8 +23,12 @@ from .spec import TABLES, Field, Table, is_personal, table_for
 from .text import fold
 
 HEADER_SCAN_ROWS = 40
+SUPERSEDED = "bản cũ của"
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
 TOTAL_ROW = re.compile(r"^(tong cong|tong so)\b|^(cong|tong)$")
+# the signature block under a table: "Người lập biểu", "Thủ trưởng đơn vị", "Đồng Nai, ngày…"
+FOOTER_ROW = re.compile(r"^(nguoi lap|thu truong|giam doc|pho giam doc|ke toan|xac nhan|"
+                        r"noi nhan|ky ten|ky ghi ro)\b|\bngay\b.*\bthang\b.*\bnam\b")
 # dates a datetime64[ns] column cannot hold (e.g. the placeholder 31/12/9999): rejected per cell
 _DATE_MIN, _DATE_MAX = pd.Timestamp.min.date(), pd.Timestamp.max.date()
 
@@ -144,25 +148,27 @@ def _field_for(table: Table, header: object, mapping: Mapping | None) -> Field |
     return next((f for f in table.fields if key in f.keys()), None)
 
 
-def _headers_at(rows: list[list[object]], r: int, two_rows: bool) -> list[object]:
-    """Header texts at row r; with ``two_rows``, the cell below names the column where
-    the upper cell is a merged parent (blank to its right)."""
+def _headers_at(rows: list[list[object]], r: int, two_rows: bool, table: Table,
+                mapping: Mapping | None) -> list[object]:
+    """Header texts at row r. With ``two_rows`` the cell below names the column under a
+    merged parent: the child alone ("Ngày tiếp nhận"), or parent and child together
+    ("Ngày" over "Tiếp nhận"), whichever names a field; else the upper cell."""
     top = list(rows[r])
     if not two_rows:
         return top
     below = rows[r + 1] if r + 1 < len(rows) else []
-    filled, last = [], None
-    for cell in top:
-        last = cell if not cells.is_blank(cell) else last
-        filled.append(last)
-    out = []
+    out: list[object] = []
+    last = None
     for j in range(max(len(top), len(below))):
-        lower = below[j] if j < len(below) else None
         upper = top[j] if j < len(top) else None
-        if not cells.is_blank(lower):
-            out.append(lower)
-        else:
-            out.append(upper if not cells.is_blank(upper) else None)
+        lower = below[j] if j < len(below) else None
+        last = upper if not cells.is_blank(upper) else last
+        if cells.is_blank(lower):
+            out.append(None if cells.is_blank(upper) else upper)
+            continue
+        combined = f"{last} {lower}" if not cells.is_blank(last) else lower
+        candidates = (lower, combined)
+        out.append(next((c for c in candidates if _field_for(table, c, mapping)), lower))
     return out
 
 
@@ -174,7 +180,7 @@ def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None
         for two in (False, True):
             if two and r + 1 >= len(rows):
                 continue
-            headers = _headers_at(rows, r, two)
+            headers = _headers_at(rows, r, two, table, mapping)
             fields = {f.name for h in headers if (f := _field_for(table, h, mapping))}
             score = len(fields) * 2 + len({f.name for f in table.required} & fields) * 3
             # on a tie a one-row header wins: else the blank or title row above a header,
@@ -228,20 +234,26 @@ def read_sheet(sheet: RawSheet, table: Table, file: str, mapping: Mapping | None
                             + f"; các cột tìm thấy: {found_h}"))
         return None
     read = TableRead(table, file, sname, pd.DataFrame(), header_row=hr + 1,
-                     dropped_personal=dropped, skipped={"blank": 0, "total": 0})
+                     dropped_personal=dropped, skipped={"blank": 0, "total": 0, "footer": 0})
     records: list[dict[str, object]] = []
     first_text = next((j for j, f in colmap.items() if f.kind == "text"), None)
     for i in range(hr + (2 if two else 1), len(rows)):
         row = rows[i]
         excel_row = i + 1
         values = {j: (row[j] if j < len(row) else None) for j in colmap}
-        if all(cells.is_blank(v) for v in values.values()):
+        n_filled = sum(not cells.is_blank(v) for v in values.values())
+        if n_filled == 0:
             read.skipped["blank"] += 1
             continue
-        if first_text is not None and TOTAL_ROW.match(fold(values[first_text])) and sum(
-                not cells.is_blank(v) for v in values.values()) <= 3:
+        if n_filled <= 3 and first_text is not None and TOTAL_ROW.match(fold(values[first_text])):
             read.skipped["total"] += 1
             continue
+        if n_filled <= 2:  # perhaps the signature block under the table
+            filled = [v for v in row if not cells.is_blank(v)]
+            if len(filled) <= 2 and isinstance(filled[0], str) and \
+                    FOOTER_ROW.search(fold(filled[0])):
+                read.skipped["footer"] += 1
+                continue
         read.rows_read += 1
         rec: dict[str, object] = {"_row": excel_row}
         reasons: list[str] = []
@@ -363,21 +375,33 @@ def _check_across(inputs: AgencyInputs) -> None:
     for code, table in TABLES.items():
         reads = [r for r in inputs.reads if r.table.code == code]
         if table.key:
-            seen: dict[tuple[object, str], tuple[TableRead, int]] = {}
+            seen: dict[tuple[object, str], tuple[TableRead, int, object]] = {}
             for r in reads:
                 scope = "" if table.year_from else str(year_from_path(r.file))
-                for key, row in zip(r.frame[table.key], r.frame["_row"], strict=True):
+                dates = r.frame[table.year_from] if table.year_from else [None] * len(r.frame)
+                for key, row, on in zip(r.frame[table.key], r.frame["_row"], dates, strict=True):
                     if pd.isna(key):
                         continue
                     if (key, scope) in seen:
-                        other, orow = seen[(key, scope)]
+                        other, orow, oon = seen[(key, scope)]
+                        if other is not r and table.year_from and on == oon:
+                            # the same record in two exports (a dossier carried over into
+                            # the next year's export): the later file's version is newer
+                            other.rejected.append((orow, f"{SUPERSEDED} {key}: bản mới hơn ở "
+                                                         f"{r.file} dòng {int(row)}"))
+                            inputs.issues.append(Issue(
+                                other.file, other.sheet, orow, table.field(table.key).header,
+                                table.key, "warning", f"“{key}” có lại ở {r.file} dòng "
+                                f"{int(row)} (cùng ngày): dùng bản ở tệp sau, mới hơn"))
+                            seen[(key, scope)] = (r, int(row), on)
+                            continue
                         inputs.issues.append(Issue(
                             r.file, r.sheet, int(row), table.field(table.key).header, table.key,
                             "error", f"“{key}” trùng với dòng {orow} của {other.file}"
                             + (f" sheet “{other.sheet}”" if other.sheet else "")))
                         r.rejected.append((int(row), f"trùng mã {key}"))
                     else:
-                        seen[(key, scope)] = (r, int(row))
+                        seen[(key, scope)] = (r, int(row), on)
         if not table.year_from:
             for r in reads:
                 if year_from_path(r.file) is None:
@@ -386,7 +410,7 @@ def _check_across(inputs: AgencyInputs) -> None:
                                                "thư mục năm (vd. 2019/) hoặc ghi năm vào tên tệp"))
     # a duplicate rejected above must leave the accepted frame
     for r in inputs.reads:
-        dup_rows = {row for row, why in r.rejected if why.startswith("trùng mã")}
+        dup_rows = {row for row, why in r.rejected if why.startswith(("trùng mã", SUPERSEDED))}
         if dup_rows:
             r.frame = r.frame[~r.frame["_row"].isin(dup_rows)].reset_index(drop=True)
     known = {c for r in inputs.reads if r.table.code == "thu_tuc"

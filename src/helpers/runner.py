@@ -32,6 +32,7 @@ log = logging.getLogger("cchc")
 
 AGENCY_NOTEBOOK = "agency_report.ipynb"
 OVERVIEW_NOTEBOOK = "province_overview.ipynb"
+STAGING = ".staging"
 OUTPUTS = ("report.ipynb", "indicators.json", "tables.xlsx", "dossier_flow.csv", "quality.xlsx")
 
 
@@ -45,7 +46,7 @@ class Job:
     out_dir: str
     store_dir: str
     fingerprint: dict[str, Any] = field(default_factory=dict)
-    kernel: str = "auto"  # "auto": a kernel spec for this interpreter (ensure_kernel)
+    warm_kernel: bool = True  # reuse this worker's kernel (kernels.warm_kernel)
 
 
 @dataclass
@@ -84,50 +85,23 @@ def _failing_cell(exc: BaseException) -> str | None:
             f"{str(getattr(exc, 'evalue', ''))[:300]}")
 
 
-KERNEL_NAME = "cchc-python"
-
-
-def ensure_kernel() -> str:
-    """A kernel spec for *this* interpreter, so papermill never picks a stray user-level
-    ``python3`` kernel from another environment; ipykernel's start-up notices are kept
-    out of the run's output (errors still show)."""
-    import sys
-    import tempfile
-
-    base = Path(tempfile.gettempdir()) / f"cchc-jupyter-{os.getuid()}-{abs(hash(sys.executable))}"
-    spec = base / "kernels" / KERNEL_NAME / "kernel.json"
-    if not spec.is_file():
-        spec.parent.mkdir(parents=True, exist_ok=True)
-        tmp = spec.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=ERROR"],
-            "display_name": "Python (cchc-reports)", "language": "python",
-            "env": {"MPLBACKEND": "Agg"}}), encoding="utf-8")
-        os.replace(tmp, spec)
-    paths = os.environ.get("JUPYTER_PATH", "")
-    if str(base) not in paths.split(os.pathsep):
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(base), paths) if p)
-    return KERNEL_NAME
-
-
 def run_job(job: Job) -> JobResult:
     """Run one agency's report. Runs in a worker process or on a Dask worker."""
-    import papermill as pm
-
-    from .report import InputError, NoDataError, build, ingest_for, write_quality
+    from .indicators import AgencyData
+    from .report import ingest_for, write_quality
 
     t0 = time.perf_counter()
     out = Path(job.out_dir)
     period = parse_period(job.period)
     agency = checked_id(job.agency, "agency id")
     final = out / period.id / agency
-    staging_root = out / ".staging" / uuid.uuid4().hex
+    staging_root = out / period.id / STAGING / uuid.uuid4().hex
     staged = staging_root / period.id / agency
     result = JobResult(agency, "failed", fingerprint=job.fingerprint)
     try:
         params = load_params(job.params_dir)
-        meta = ingest_for(params, params.agency(agency), Path(job.data_dir), Path(job.store_dir))
+        a = params.agency(agency)
+        meta = ingest_for(params, a, Path(job.data_dir), Path(job.store_dir))
         result.inputs = meta["fingerprint"]["files"]
         if not meta["ok"]:
             staged.mkdir(parents=True, exist_ok=True)
@@ -139,25 +113,19 @@ def run_job(job: Job) -> JobResult:
                             f"{errors[0]['row']}, cột {errors[0]['column']}: "
                             f"{errors[0]['message']}")
             return result
-        try:
-            build(agency, period.id, data_dir=job.data_dir, params_dir=job.params_dir,
-                  out_dir=str(staging_root), store_dir=job.store_dir)
-        except NoDataError as exc:
-            result.status, result.error = "no_data", str(exc)
-            return result
-        except InputError as exc:
-            result.status, result.error = "input_error", str(exc)
+        data = AgencyData.load(Path(job.store_dir), agency, [period.year - 1, period.year])
+        window = period.window(a.rule)  # type: ignore[arg-type]
+        if not data.has_data(window, period.year):
+            result.status = "no_data"
+            result.error = (f"không có dữ liệu cho kỳ {period.label} "
+                            f"({window.start:%d/%m/%Y}–{window.end:%d/%m/%Y})")
             return result
         staged.mkdir(parents=True, exist_ok=True)
-        nb_out = staged / "report.ipynb"
-        pm.execute_notebook(
-            str(Path(job.root) / "notebooks" / AGENCY_NOTEBOOK), str(nb_out),
-            parameters={"agency": agency, "period": period.id, "data_dir": job.data_dir,
-                        "params_dir": job.params_dir, "out_dir": str(staging_root),
-                        "store_dir": job.store_dir},
-            kernel_name=ensure_kernel() if job.kernel == "auto" else job.kernel,
-            progress_bar=False, log_output=False,
-            cwd=str(Path(job.root) / "notebooks"))
+        execute(Path(job.root) / "notebooks" / AGENCY_NOTEBOOK, staged / "report.ipynb",
+                {"agency": agency, "period": period.id, "data_dir": job.data_dir,
+                 "params_dir": job.params_dir, "out_dir": str(staging_root),
+                 "store_dir": job.store_dir}, cwd=Path(job.root) / "notebooks",
+                warm=job.warm_kernel)
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
         _swap_into_place(staged, final)
         result.status = "ok"
@@ -176,6 +144,31 @@ def run_job(job: Job) -> JobResult:
         shutil.rmtree(staging_root, ignore_errors=True)
         result.seconds = round(time.perf_counter() - t0, 3)
     return result
+
+
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
+            warm: bool = True) -> None:
+    """papermill on a warm kernel of this process (or a fresh one with ``warm=False``)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from . import kernels
+
+    if not warm:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                            kernel_name=kernels.ensure_kernelspec(), progress_bar=False,
+                            cwd=str(cwd))
+        return
+    km = kernels.warm_kernel(str(cwd))
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                            kernel_name=kernels.KERNEL_NAME, progress_bar=False, cwd=str(cwd),
+                            km=km)
+    except PapermillExecutionError:
+        raise  # a cell failed: the kernel itself is fine
+    except BaseException:
+        kernels.discard(str(cwd))  # timed out or died: never reuse it
+        raise
 
 
 # ---------------------------------------------------------------- the period run
@@ -229,7 +222,7 @@ class RunSummary:
 def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Path,
                params_dir: Path, out_dir: Path, jobs: int = 1, executor: str = "local",
                scheduler: str | None = None, force: bool = False, progress: bool = True,
-               overview: bool = True) -> RunSummary:
+               overview: bool = True, warm: bool = True) -> RunSummary:
     p = parse_period(period)
     params = load_params(params_dir)
     ids = agencies or list(params.agencies)
@@ -239,6 +232,8 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                                                                    out_dir))
     period_dir = out_dir / p.id
     period_dir.mkdir(parents=True, exist_ok=True)
+    if clean_leftovers(period_dir):
+        log.info("removed leftovers of an interrupted run in %s", period_dir)
     manifest_path = period_dir / "manifest.json"
     previous = read_manifest(manifest_path).get("agencies", {})
     store = out_dir / "_store"
@@ -256,7 +251,8 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                                      inputs=prev.get("inputs", {}), outputs=prev.get("outputs", {}),
                                      fingerprint=fp, seconds=0.0))
             continue
-        job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir), str(store), fp)
+        job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir), str(store), fp,
+                  warm_kernel=warm)
         todo.append(job)
     reasons = {j.agency: ("--force" if force else
                           "chưa có lần chạy thành công" if previous.get(j.agency, {}).get("status")
@@ -282,10 +278,12 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     if bar is not None:
         bar.close()
     _write_manifest(manifest_path, p.id, started, results, previous, params_dir)
+    shutil.rmtree(period_dir / STAGING, ignore_errors=True)  # every job is done with it
     ov = None
-    if overview and any(r.status == "ok" for r in results) or (
-            overview and any(r.status == "skipped" for r in results)):
-        ov = run_overview(p.id, root, params_dir, out_dir)
+    reports_there = any(r.status in ("ok", "skipped") for r in results)
+    if overview and reports_there and (any(r.status == "ok" for r in results) or force
+                                       or not (period_dir / "overview.ipynb").is_file()):
+        ov = run_overview(p.id, root, params_dir, out_dir, warm=warm)
     return RunSummary(p.id, results, ov, manifest_path)
 
 
@@ -325,19 +323,31 @@ def _write_manifest(path: Path, period: str, started: datetime, results: list[Jo
     })
 
 
-def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path) -> str:
+def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path,
+                 warm: bool = True) -> str:
     """Execute the provincial overview notebook for the period; returns its status."""
-    import papermill as pm
-
     final = out_dir / period / "overview.ipynb"
     tmp = final.with_name(f".overview.{os.getpid()}.ipynb")
     try:
-        pm.execute_notebook(str(root / "notebooks" / OVERVIEW_NOTEBOOK), str(tmp),
-                            parameters={"period": period, "params_dir": str(params_dir),
-                                        "out_dir": str(out_dir)}, kernel_name=ensure_kernel(),
-                            progress_bar=False, cwd=str(root / "notebooks"))
+        execute(root / "notebooks" / OVERVIEW_NOTEBOOK, tmp,
+                {"period": period, "params_dir": str(params_dir), "out_dir": str(out_dir)},
+                cwd=root / "notebooks", warm=warm)
         os.replace(tmp, final)
         return "ok"
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         return f"failed: {_failing_cell(exc) or exc}"
+
+
+def clean_leftovers(period_dir: Path) -> int:
+    """Remove what a killed run left (staging folders, half-swapped ``.old`` folders,
+    temporary files). Only called while holding the period's lock."""
+    n = 0
+    for p in [period_dir / STAGING, *period_dir.glob(".*.old-*"), *period_dir.glob(".overview.*")]:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+            n += 1
+        elif p.exists():
+            p.unlink(missing_ok=True)
+            n += 1
+    return n

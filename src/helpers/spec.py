@@ -7,6 +7,7 @@ field is declared once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from .text import fold
 
@@ -28,8 +29,8 @@ class Field:
     aliases: tuple[str, ...] = ()
     help: str = ""
 
-    def keys(self) -> set[str]:
-        return {fold(self.name), fold(self.header), *(fold(a) for a in self.aliases)}
+    def keys(self) -> frozenset[str]:
+        return _keys(self.name, self.header, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Table:
     @property
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
+
+
+@cache
+def _keys(name: str, header: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({fold(name), fold(header), *(fold(a) for a in aliases)})
 
 
 F = Field

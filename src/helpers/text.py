@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s_\-./()]+")
 
@@ -16,14 +17,21 @@ def unaccent(text: object) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_cached(text: object) -> str:
+    return _SPACES.sub(" ", unaccent(text).lower()).strip()
+
+
 def fold(text: object) -> str:
     """Lower-case, strip diacritics (đ → d) and collapse separators to single spaces.
 
     Headers and sheet names are matched on this form, so "Mã hồ sơ", "MA HO SO" and
     "ma_ho_so" are the same key.
     """
-    s = _SPACES.sub(" ", unaccent(text).lower()).strip()
-    return s
+    try:
+        return _fold_cached(text)
+    except TypeError:  # unhashable: not a cell value, fold it anyway
+        return _SPACES.sub(" ", unaccent(text).lower()).strip()
 
 
 def slug(text: object) -> str:

@@ -748,6 +748,17 @@ def _dup_files(a: Path) -> None:
     write_xlsx(d / "ho_so_mot_cua_2019.xlsx", [ho_so_sheet(rows)])
 
 
+@case("carried-over-in-two-exports")
+def _carried_over(a: Path) -> None:
+    """A dossier received in late 2018 and resolved in 2019 is in both yearly exports."""
+    open_2018 = ["HS-2018-0099", *PROCS[0], "Trực tiếp", "20/12/2018", "28/12/2018", None,
+                 "Không", "Không", "Không"]
+    write_csv(year_dir(a, 2018) / "ho_so_2018.csv", [HO_SO_HEAD, *dossiers(2, True), open_2018])
+    resolved_2019 = [*open_2018[:7], "27/12/2018", "Không", "Có", "Có"]
+    resolved_2019[7] = "03/01/2019"
+    write_csv(year_dir(a) / "ho_so_2019.csv", [HO_SO_HEAD, resolved_2019, *dossiers(2, True, 5)])
+
+
 @case("enum-not-allowed")
 def _enum_bad(a: Path) -> None:
     rows = dossiers(3, text_dates=True)

@@ -1,0 +1,108 @@
+"""Kernels for executing report notebooks, kept warm between agencies.
+
+Starting a Jupyter kernel and importing pandas, matplotlib and ``helpers`` costs seconds
+per notebook: most of a small agency's report. A worker therefore keeps one kernel alive
+with those modules imported, clears the user namespace (``%reset -f``) before each
+notebook, and hands the running kernel to papermill (nbclient accepts a kernel manager it
+does not own and leaves it running). A kernel that died or timed out is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger("cchc")
+
+KERNEL_NAME = "cchc-python"
+WARM_UP = "import helpers.report, helpers.overview, helpers.charts, pandas, matplotlib"
+_warm: dict[str, object] = {}
+
+
+def ensure_kernelspec() -> str:
+    """A kernel spec for *this* interpreter, so papermill never picks a stray user-level
+    ``python3`` kernel from another environment; ipykernel's start-up notices stay out of
+    the run's output (errors still show)."""
+    base = Path(tempfile.gettempdir()) / f"cchc-jupyter-{os.getuid()}-{abs(hash(sys.executable))}"
+    spec = base / "kernels" / KERNEL_NAME / "kernel.json"
+    if not spec.is_file():
+        spec.parent.mkdir(parents=True, exist_ok=True)
+        tmp = spec.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.log_level=ERROR"],
+            "display_name": "Python (cchc-reports)", "language": "python",
+            "env": {"MPLBACKEND": "Agg"}}), encoding="utf-8")
+        os.replace(tmp, spec)
+    paths = os.environ.get("JUPYTER_PATH", "")
+    if str(base) not in paths.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(base), paths) if p)
+    return KERNEL_NAME
+
+
+def _run(km, code: str, timeout: float = 120) -> None:
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
+                                       output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue')}")
+    finally:
+        kc.stop_channels()
+
+
+def warm_kernel(cwd: str):
+    """This process's warm kernel (started on first use), namespace cleared."""
+    from jupyter_client.manager import KernelManager
+
+    km = _warm.get(cwd)
+    if km is not None and not km.is_alive():
+        discard(cwd)
+        km = None
+    if km is None:
+        km = KernelManager(kernel_name=ensure_kernelspec())
+        km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+        km.start_kernel(cwd=cwd)
+        _run(km, WARM_UP)
+        _warm[cwd] = km
+        _register_shutdown()
+    else:
+        _run(km, "%reset -f")
+    return km
+
+
+def discard(cwd: str) -> None:
+    km = _warm.pop(cwd, None)
+    if km is not None:
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception as exc:  # already gone
+            log.debug("kernel shutdown: %s", exc)
+
+
+def shutdown_all() -> None:
+    for cwd in list(_warm):
+        discard(cwd)
+
+
+_registered = False
+
+
+def _register_shutdown() -> None:
+    """Shut warm kernels down at exit, also in multiprocessing workers (which leave
+    through ``os._exit`` and skip ``atexit``)."""
+    global _registered
+    if _registered:
+        return
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(shutdown_all)
+    util.Finalize(None, shutdown_all, exitpriority=10)
+    _registered = True
