@@ -138,3 +138,67 @@ def test_one_failing_agency_does_not_stop_the_others(tiny, tmp_path):
     m = json.loads((tmp_path / "out" / "2019-9M" / "manifest.json").read_text(encoding="utf-8"))
     assert m["agencies"]["xa-binh-an"]["status"] == "failed"
     assert m["agencies"]["xa-an-binh"]["status"] == "ok"
+
+
+def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):
+    """As an analyst would in JupyterLab: open the notebook, run all, default parameters,
+    on the sample data (in a copy of the repository's layout)."""
+    from nbclient import NotebookClient
+
+    for d in ("notebooks", "data", "params"):
+        shutil.copytree(ROOT / d, tmp_path / d)
+    for name in ("agency_report.ipynb", "province_overview.ipynb"):
+        nb = nbformat.read(tmp_path / "notebooks" / name, as_version=4)
+        NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(tmp_path / "notebooks")}}
+                       ).execute()
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+        assert errors == [], name
+    d = _ind(tmp_path / "reports", "2019-9M", HCM)
+    assert d["window"] == {"start": "2018-12-15", "end": "2019-09-14"}
+    assert (tmp_path / "reports" / "2019-9M" / "overview.json").is_file()
+
+
+def test_bad_export_stops_that_agency_and_leaves_no_report(tiny, tmp_path):
+    """One agency's export gains a bad row: its report is not produced (no figures from
+    part of the data), quality.xlsx names the row, the other agencies are done."""
+    from openpyxl import load_workbook
+
+    work = tmp_path / "proj"
+    shutil.copytree(tiny, work)
+    bad = work / "data" / "raw" / "xa-an-binh" / "2019" / "ho_so_bo_sung_2019.csv"
+    bad.write_text("Mã hồ sơ;Mã thủ tục;Lĩnh vực;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả\n"
+                   "BS-1;1.000001;Tôn giáo;Trực tiếp;05/03/2019;12/03/2019\n"
+                   "BS-2;1.000001;Tôn giáo;Trực tiếp;31/02/2019;12/03/2019\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = cchc("run", "--period", "2019-9M", "--out", str(out), cwd=work)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "LỖI DỮ LIỆU" in proc.stdout and "ho_so_bo_sung_2019.csv, dòng 3" in proc.stdout
+    agency_dir = out / "2019-9M" / "xa-an-binh"
+    assert sorted(p.name for p in agency_dir.iterdir()) == ["quality.xlsx"]
+    wb = load_workbook(agency_dir / "quality.xlsx")
+    rejected = [r for r in wb["Dòng bị loại"].iter_rows(min_row=2, values_only=True)]
+    assert ("xa-an-binh/2019/ho_so_bo_sung_2019.csv", None, "ho_so", 3) in [r[:4] for r in rejected]
+    for other in ("xa-binh-an", "xa-tan-hoa"):
+        assert (out / "2019-9M" / other / "indicators.json").is_file()
+    check = cchc("check", "--agency", "xa-an-binh", cwd=work)
+    assert check.returncode == 1 and "dòng 3" in check.stdout and "Traceback" not in check.stderr
+
+
+def test_row_accounting_holds_on_the_sample_data():
+    from helpers.config import load_params
+    from helpers.ingest import read_agency
+
+    params = load_params(ROOT / "params")
+    raw = ROOT / "data" / "raw"
+    total = 0
+    for a in params.agencies.values():
+        inputs = read_agency(a.id, raw / a.id, mapping=params.mapping(a), root=raw)
+        assert inputs.errors == [], [str(i) for i in inputs.errors[:3]]
+        for r in inputs.reads:
+            assert r.rows_read == r.rows_accepted + r.rows_rejected, r.file
+            total += r.rows_read
+        # personal columns were found and dropped in every dossier export
+        assert any(r.dropped_personal for r in inputs.reads if r.table.code == "ho_so")
+        for r in inputs.reads:
+            assert not ({"Họ tên người nộp", "Email"} & set(r.frame.columns))
+    assert total > 40_000

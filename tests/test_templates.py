@@ -153,10 +153,6 @@ def test_filled_template_round_trip(filled_agency):
                 assert cell == value, (name, cell)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest.read_agency reads a sheet whose name names no table as the table of its file "
-    "name, so the 'Hướng dẫn' sheet of ho_so.xlsx is read as ho_so and reported as an error "
-    "(no header row); left to the owner of ingest.py"))
 def test_guide_sheet_is_not_read_as_data(filled_agency):
     inputs = read_agency("test-agency", filled_agency / "test-agency", root=filled_agency)
     assert [str(i) for i in inputs.issues if i.sheet == GUIDE_SHEET] == []

@@ -51,6 +51,7 @@ r.cover()
     md("## 2. Dịch vụ công trực tuyến, bưu chính công ích và số hóa"),
     code("r.online_text()"),
     code("r.chart_channels()"),
+    code("r.unit_targets_table()"),
     md("## 3. Mức độ hài lòng của người dân, doanh nghiệp"),
     code("r.satisfaction_table()"),
     code("r.chart_satisfaction()"),

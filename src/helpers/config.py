@@ -67,6 +67,11 @@ class Params:
         base.update(over.get(year) or over.get(str(year)) or {})
         return {k: float(v) for k, v in base.items()}
 
+    def apportioned_targets(self, year: int) -> list[dict[str, Any]]:
+        """The per-unit targets of ``targets.yml`` → ``apportion`` for a year."""
+        table = self.targets.get("apportion") or {}
+        return list(table.get(year) or table.get(str(year)) or [])
+
     def deadline_style(self, agency: Agency) -> dict[str, str] | None:
         styles = self.periods.get("deadline_styles") or {}
         return styles.get(agency.deadline_style) if agency.deadline_style else None

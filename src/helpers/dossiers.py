@@ -107,7 +107,11 @@ def _counts(part: pd.DataFrame) -> dict[str, int]:
 
 def flow_table(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """One row per lĩnh vực plus a final ``Tổng cộng`` row; columns are the flow codes."""
-    df = classify(dossiers, start, end)
+    return flow_of(classify(dossiers, start, end))
+
+
+def flow_of(df: pd.DataFrame) -> pd.DataFrame:
+    """The flow table of dossiers already classified (``classify``)."""
     rows = []
     groups = sorted(df.groupby("field", dropna=False),
                     key=lambda kv: (pd.isna(kv[0]), str(kv[0])))  # "không ghi" last

@@ -88,12 +88,12 @@ def raw_values(data: AgencyData, window: Window, year: int) -> tuple[dict[str, d
 
     # dossiers: the flow table and the rates over it
     if not data.dossiers.empty:
-        flow = dossiers_mod.flow_table(data.dossiers, window.start, window.end)
+        cls = dossiers_mod.classify(data.dossiers, window.start, window.end)
+        flow = dossiers_mod.flow_of(cls)
         tables["dossier_flow"] = flow
         total = flow.iloc[-1]
         for code in dossiers_mod.FLOW_CODES:
             out[f"dossiers.{code}"] = _ind(int(total[code]))
-        cls = dossiers_mod.classify(data.dossiers, window.start, window.end)
         resolved = cls[cls["outcome_cell"].isin(["resolved_early", "resolved_on_time",
                                                  "resolved_late"])]
         late = resolved[resolved["outcome_cell"] == "resolved_late"]
@@ -186,13 +186,16 @@ def raw_values(data: AgencyData, window: Window, year: int) -> tuple[dict[str, d
 
 
 def compute(data: AgencyData, period: Period, rule: str, targets: dict[str, float],
-            agency: str) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+            agency: str, unit_specs: list[dict[str, Any]] | None = None
+            ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """The ``indicators.json`` object of the spec for one agency and period, and the
     frames behind it (dossier flow, task states, budget by area) for the report."""
     window = period.window(rule)  # type: ignore[arg-type]
     comp_window = period.comparable.window(rule)  # type: ignore[arg-type]
     now, now_tables = raw_values(data, window, period.year)
-    before, _ = raw_values(data, comp_window, period.year - 1)
+    before, before_tables = raw_values(data, comp_window, period.year - 1)
+    if "dossier_flow" in before_tables:
+        now_tables["comparable_dossier_flow"] = before_tables["dossier_flow"]
 
     def value(d: dict, code: str) -> Any:
         return d.get(code, {}).get("value")
@@ -221,6 +224,30 @@ def compute(data: AgencyData, period: Period, rule: str, targets: dict[str, floa
             {"field": row["field"], **{f"dossiers.{c}": int(row[c])
                                        for c in dossiers_mod.FLOW_CODES}}
             for _, row in now_tables["dossier_flow"].iterrows()]
+    if "tasks" in now_tables:
+        for column, name in (("group", "tasks_by_group"), ("lead", "tasks_by_lead")):
+            st = now_tables["tasks"].assign(**{column: now_tables["tasks"][column]
+                                               .fillna("(không ghi)")})
+            summary = tasks_mod.summary_by(st, column)
+            tables[name] = [
+                {column: str(k), **{f"tasks.{c}": int(v) for c, v in row.items()},
+                 "rate.tasks_done": (int(row["due_done"]) / int(row["due"])) if row["due"] else None}
+                for k, row in summary.iterrows()]
+    if "budget" in now_tables:
+        tables["budget_by_area"] = [
+            {"area": str(r["area"]), "items": int(r["items"]), "budget.planned": int(r["planned_vnd"]),
+             "budget.spent": int(r["spent_vnd"]),
+             "rate.budget_spent": (int(r["spent_vnd"]) / int(r["planned_vnd"])) if r["planned_vnd"]
+             else None}
+            for _, r in now_tables["budget"].iterrows()]
+    cat = data.of_year(data.procedures, period.year)
+    if unit_specs and not cat.empty and not data.dossiers.empty:
+        from .targets import unit_of_procedures, unit_targets
+
+        year_dossiers = data.dossiers[data.dossiers["received_on"].dt.year == period.year]
+        rows = unit_targets(cat, unit_of_procedures(year_dossiers), unit_specs)
+        tables["targets_by_unit"] = rows
+        now_tables["targets_by_unit"] = pd.DataFrame(rows)
     return {
         "agency": agency,
         "period": period.id,

@@ -24,6 +24,8 @@ from .text import fold
 
 HEADER_SCAN_ROWS = 40
 SUPERSEDED = "bản cũ của"
+# sheets that accompany data but are not data: instructions, notes, code lists
+NOTES_SHEET = re.compile(r"^(huong dan|ghi chu|chu thich|instructions?|readme|notes?)\b")
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
 TOTAL_ROW = re.compile(r"^(tong cong|tong so)\b|^(cong|tong)$")
 # the signature block under a table: "Người lập biểu", "Thủ trưởng đơn vị", "Đồng Nai, ngày…"
@@ -346,12 +348,14 @@ def read_agency(agency: str, agency_dir: Path, mapping: Mapping | None = None,
         except ReadError as exc:
             result.issues.append(Issue(rel, None, None, None, None, "error", str(exc)))
             continue
-        file_table = table_for(path.stem)
+        visible = [sh for sh in sheets if not sh.hidden
+                   and not (sh.name and NOTES_SHEET.match(fold(sh.name)))]
+        by_name = {id(sh): table_for(sh.name) if sh.name else None for sh in visible}
+        # the file's name names the table of its sheets only when no sheet names one itself
+        file_table = None if any(by_name.values()) else table_for(path.stem)
         recognised = 0
-        for sheet in sheets:
-            if sheet.hidden:
-                continue
-            table = (table_for(sheet.name) if sheet.name else None) or file_table
+        for sheet in visible:
+            table = by_name[id(sheet)] or file_table
             if table is None:
                 if any(not cells.is_blank(c) for r in sheet.rows[:5] for c in r):
                     result.issues.append(Issue(rel, sheet.name, None, None, None, "warning",

@@ -44,11 +44,12 @@ def ensure_kernelspec() -> str:
     return KERNEL_NAME
 
 
-def _run(km, code: str, timeout: float = 120) -> None:
+def _run(km, code: str, timeout: float = 120, wait: bool = True) -> None:
     kc = km.blocking_client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=timeout)
+        if wait:  # a kernel just started; a warm one is known to be ready
+            kc.wait_for_ready(timeout=timeout)
         reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
                                        output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
@@ -73,7 +74,7 @@ def warm_kernel(cwd: str):
         _warm[cwd] = km
         _register_shutdown()
     else:
-        _run(km, "%reset -f")
+        _run(km, "%reset -f", wait=False)
     return km
 
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from . import charts, md
 from . import vnformat as vn
+from .atomic import write_json_atomic
 from .config import Params, load_params
-from .manifest import write_json_atomic
 from .periods import Period, parse_period
 from .report import LABELS, Md
 from .score import score

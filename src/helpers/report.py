@@ -19,10 +19,11 @@ import pandas as pd
 
 from . import charts, export, md
 from . import vnformat as vn
+from .atomic import write_json_atomic
 from .config import Agency, Params, load_params
 from .dossiers import FLOW_CODES, FLOW_LABELS
 from .indicators import AgencyData, compute
-from .manifest import sha256_file, sha256_text, versions, write_json_atomic
+from .manifest import sha256_file, sha256_text, versions
 from .periods import Period, Window, parse_period
 from .store import ingest_agency
 from .tasks import STATE_LABELS, STATES, summary_by
@@ -228,15 +229,36 @@ class AgencyReport:
             return self._chart(None, "Không có hồ sơ trong kỳ.")
         now = {k: int(flow.iloc[-1][k]) for k in FLOW_CODES}
         before = None
-        from .dossiers import flow_table
-
-        cw = self.period.comparable.window(self.agency.rule)  # type: ignore[arg-type]
-        comp = flow_table(self.data.dossiers, cw.start, cw.end)
-        if comp.iloc[-1]["received_total"] > 0:
+        comp = self.frames.get("comparable_dossier_flow")
+        if comp is not None and comp.iloc[-1]["received_total"] > 0:
             before = {k: int(comp.iloc[-1][k]) for k in FLOW_CODES}
         return self._chart(charts.channels(now, before, self.period.label,
                                            self.period.comparable.label),
                            "Không có hồ sơ mới trong kỳ.")
+
+    def unit_targets_table(self) -> Md:
+        """Targets apportioned to the units (params/targets.yml → apportion)."""
+        t = self.frames.get("targets_by_unit")
+        specs = self.params.apportioned_targets(self.period.year)
+        if t is None or not specs:
+            return Md("_Không có chỉ tiêu phân bổ cho các đơn vị trong năm._")
+        names = {u.code: u.name for u in self.agency.units}
+        header = ["Đơn vị", "Số TTHC"]
+        for spec in specs:
+            header += [f"{spec['label']}: chỉ tiêu", "thực hiện", "đánh giá"]
+        rows = []
+        for _, r in t.iterrows():
+            row = [md.escape(names.get(r["unit"], r["unit"])), vn.integer(r["procedures"])]
+            for spec in specs:
+                c = spec["code"]
+                row += [vn.integer(r[f"{c}.required"]), vn.integer(r[f"{c}.actual"]),
+                        met_text(bool(r[f"{c}.met"]))]
+            rows.append(row)
+        rule = "; ".join(f"{s['label']}: ít nhất {vn.target('rate.x', s['rate'])}"
+                         + (" của chỉ tiêu trên" if s.get("of") else " số TTHC của đơn vị")
+                         for s in specs)
+        return Md(md.table(rows, header) + f"\n\nChỉ tiêu phân bổ ({rule}); phần dư giao cho "
+                  "đơn vị có phần lẻ lớn nhất, tổng các đơn vị bằng đúng chỉ tiêu chung.")
 
     def _ratings_by_channel(self) -> list[tuple[str, int, int]]:
         from .spec import SATISFIED
@@ -415,7 +437,7 @@ class AgencyReport:
         flow = self.frames.get("dossier_flow")
         if flow is not None:
             csv = flow.rename(columns={"field": "Lĩnh vực", **FLOW_LABELS}).map(export.neutralise)
-            from .manifest import write_bytes_atomic
+            from .atomic import write_bytes_atomic
 
             write_bytes_atomic(d / "dossier_flow.csv",
                                csv.to_csv(index=False).encode("utf-8-sig"))
@@ -493,7 +515,8 @@ def build(agency: str, period: str, data_dir: str | Path = "../data",
     if not data.has_data(window, p.year):
         raise NoDataError(f"{a.id}: không có dữ liệu cho kỳ {p.label} "
                           f"({vn.day(window.start)}–{vn.day(window.end)})")
-    result, frames = compute(data, p, a.rule, params.targets_for(a.id, p.year), a.id)
+    result, frames = compute(data, p, a.rule, params.targets_for(a.id, p.year), a.id,
+                             params.apportioned_targets(p.year))
     return AgencyReport(a, p, params, result, frames, data, meta, out, data_dir)
 
 

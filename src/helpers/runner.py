@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, executors
+from .atomic import swap_dir, write_json_atomic
 from .config import load_params
-from .manifest import sha256_file, sha256_text, versions, write_json_atomic
+from .manifest import sha256_file, sha256_text, versions
 from .periods import parse_period
 from .text import checked_id
 
@@ -62,18 +63,6 @@ class JobResult:
     fingerprint: dict[str, Any] = field(default_factory=dict)
 
 
-def _swap_into_place(staged: Path, final: Path) -> None:
-    """Replace ``final`` by ``staged`` with two renames on one file system."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        final.rename(old)
-    staged.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _failing_cell(exc: BaseException) -> str | None:
     """"cell 3: `r = report.build(...)` → KeyError: 'x'" from a papermill error."""
     cell_index = getattr(exc, "cell_index", None)
@@ -106,7 +95,7 @@ def run_job(job: Job) -> JobResult:
         if not meta["ok"]:
             staged.mkdir(parents=True, exist_ok=True)
             write_quality(staged / "quality.xlsx", meta)
-            _swap_into_place(staged, final)
+            swap_dir(staged, final)
             errors = [i for i in meta["issues"] if i["severity"] == "error"]
             result.status = "input_error"
             result.error = (f"{len(errors)} lỗi dữ liệu; đầu tiên: {errors[0]['file']}, dòng "
@@ -127,7 +116,7 @@ def run_job(job: Job) -> JobResult:
                  "store_dir": job.store_dir}, cwd=Path(job.root) / "notebooks",
                 warm=job.warm_kernel)
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
-        _swap_into_place(staged, final)
+        swap_dir(staged, final)
         result.status = "ok"
     except Exception as exc:  # one agency's failure must not stop the others
         result.status = "failed"

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .atomic import swap_dir, write_json_atomic
 from .ingest import AgencyInputs, read_agency, year_from_path
-from .manifest import sha256_file, write_json_atomic
+from .manifest import sha256_file
 from .spec import TABLES
 from .text import checked_id
 
@@ -96,14 +97,7 @@ def write_agency(store: Path, inputs: AgencyInputs, fp: dict[str, Any]) -> dict[
                                                 for h in r.dropped_personal}),
         }
         write_json_atomic(tmp / "ingest.json", meta)
-        old = None
-        if final.exists():
-            old = final.with_name(f".{final.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            final.rename(old)
-        tmp.rename(final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_dir(tmp, final)
         return meta
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

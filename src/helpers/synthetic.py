@@ -414,11 +414,11 @@ def _write_sheet(ws, agency_name: str, table: str, year: int, head: list[str],
     ws.append(head)
     for c in ws[4]:
         c.font = Font(bold=True)
-    for row in body:
+    for i, row in enumerate(body, start=5):
         ws.append(row)
-        for cell in ws[ws.max_row]:  # text that merely starts with "=" stays text
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+        for j, value in enumerate(row, start=1):  # text that merely starts with "=" stays text
+            if isinstance(value, str) and value.startswith("="):
+                ws.cell(i, j).data_type = "s"
     if table == "kinh_phi":
         total = sum(int(str(r[4]).replace(".", "") or 0) for r in body)
         ws.append(["Tổng cộng", None, None, None, f"{total:,}".replace(",", ".")])

@@ -49,3 +49,42 @@ def met(value: float | None, target: float | None, higher_is_better: bool = True
     if value is None or target is None:
         return None
     return value >= target if higher_is_better else value <= target
+
+
+def unit_of_procedures(dossiers, units: list[str] | None = None) -> dict[str, str]:
+    """Each procedure's unit: the unit that handled most of its dossiers (ties: the unit
+    code that sorts first)."""
+    d = dossiers.dropna(subset=["procedure_code", "unit"])
+    if d.empty:
+        return {}
+    counts = d.groupby(["procedure_code", "unit"]).size().reset_index(name="n")
+    counts = counts.sort_values(["procedure_code", "n", "unit"], ascending=[True, False, True])
+    return dict(zip(counts.drop_duplicates("procedure_code")["procedure_code"],
+                    counts.drop_duplicates("procedure_code")["unit"], strict=True))
+
+
+def unit_targets(catalogue, owner: dict[str, str], specs: list[dict]) -> list[dict]:
+    """Rows of the per-unit target table: for each unit, its procedures, and for each
+    declared target the apportioned requirement, the actual count and whether it is met.
+
+    ``procedures.online`` counts Toàn trình or Một phần; ``procedures.online_full`` Toàn
+    trình. A target with ``of`` is apportioned on the previous target's shares."""
+    cat = catalogue.assign(unit=catalogue["procedure_code"].map(owner).fillna("(chưa xác định)"))
+    counts = {str(u): int(n) for u, n in cat.groupby("unit").size().items()}
+    actual_of = {
+        "procedures.online": lambda g: int(g["online_level"].isin(["Toàn trình", "Một phần"]).sum()),
+        "procedures.online_full": lambda g: int((g["online_level"] == "Toàn trình").sum()),
+        "procedures.total": len,
+    }
+    rows = {u: {"unit": u, "procedures": n} for u, n in counts.items()}
+    shares: dict[str, dict[str, int]] = {}
+    for spec in specs:
+        code = spec["code"]
+        base = shares[spec["of"]] if spec.get("of") else counts
+        shares[code] = apportion(base, float(spec["rate"]))
+        measure = actual_of[code]
+        for u, g in cat.groupby("unit"):
+            rows[str(u)][f"{code}.required"] = shares[code][str(u)]
+            rows[str(u)][f"{code}.actual"] = measure(g)
+            rows[str(u)][f"{code}.met"] = measure(g) >= shares[code][str(u)]
+    return [rows[u] for u in sorted(rows)]

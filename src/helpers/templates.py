@@ -165,8 +165,10 @@ def _guide_sheet(ws: Worksheet, table: Table) -> None:
     line("Ngày: nhập ngày của Excel (ô đã định dạng dd/mm/yyyy) hoặc văn bản dạng dd/mm/yyyy, "
          "vd. 05/03/2019; cũng đọc được d/m/yy, yyyy-mm-dd và “ngày 05 tháng 3 năm 2019”. "
          "Luôn ghi ngày trước, tháng sau.")
-    line("Có/Không: chọn “Có” hoặc “Không” trong danh sách; cũng đọc được “x” (có) hoặc để trống, "
-         "1/0. Ô để trống ở cột không bắt buộc nghĩa là không có thông tin.")
+    line("Có/Không: chọn “Có” hoặc “Không” trong danh sách; khi dán từ tệp khác cũng đọc được "
+         "“x” (= Có) và 1/0. Ô để trống nghĩa là không có thông tin"
+         + (" (với “Thanh toán trực tuyến”: hồ sơ không mất phí)" if table.code == "ho_so" else "")
+         + ".")
     if any(f.kind == "money" for f in table.fields):
         line("Số tiền: số nguyên đồng, có thể ghi 1800000 hoặc 1.800.000 (dấu chấm phân cách "
              "hàng nghìn).")
@@ -197,10 +199,17 @@ def build_template(table: Table) -> Workbook:
     return wb
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _save_atomic(wb: Workbook, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
         wb.save(tmp)
         os.replace(tmp, path)
     except BaseException:

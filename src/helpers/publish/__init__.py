@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import swap_dir
 from ..config import load_params
 from .sources import Page, PublishError, Sources, build_sources
 
@@ -26,7 +27,8 @@ ASSETS = Path(__file__).parent / "assets"
 WORK = "_publish"
 CACHE = ".publish-cache.json"
 
-Engine = Callable[[Sources, Path, Path, dict[str, str], Callable[[str], None]], int]
+# (sources, staging site, previous site, pages to reuse, echo, project root) → pages rendered
+Engine = Callable[[Sources, Path, Path, dict[str, str], Callable[[str], None], Path], int]
 ENGINES: dict[str, Engine] = {}
 
 
@@ -76,7 +78,7 @@ def publish_site(root: Path, out: Path, params_dir: Path, site: Path, engine: st
     root = root.resolve()
     site = (site if site.is_absolute() else root / site).resolve()
     out = (out if out.is_absolute() else root / out).resolve()
-    work = root / WORK
+    work = out.parent / WORK  # beside reports/: <root>/_publish for the default layout
     sources = build_sources(out, params, work, ASSETS)
     cache_path = site / CACHE
     cache: dict[str, str] = {}
@@ -93,7 +95,7 @@ def publish_site(root: Path, out: Path, params_dir: Path, site: Path, engine: st
         digests = {p.html: p.digest() for p in sources.pages}
         reuse = {p.html for p in sources.pages if cache.get(p.html) == digests[p.html]
                  and _outputs_exist(site, p)}
-        rendered = ENGINES[name](sources, staging, site, {h: "" for h in reuse}, echo)
+        rendered = ENGINES[name](sources, staging, site, {h: "" for h in reuse}, echo, root)
         for html in reuse:
             page = next(p for p in sources.pages if p.html == html)
             for rel in _outputs(page):
@@ -107,13 +109,7 @@ def publish_site(root: Path, out: Path, params_dir: Path, site: Path, engine: st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = None
-    if site.exists():
-        old = site.with_name(f".{site.name}.old-{uuid.uuid4().hex[:8]}")
-        site.rename(old)
-    staging.rename(site)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    swap_dir(staging, site)
     reports = [p for p in sources.pages if p.report]
     return PublishResult(name, len(sources.pages), len(reports), len(reports), rendered,
                          len(reuse))

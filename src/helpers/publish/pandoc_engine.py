@@ -96,7 +96,7 @@ def render_docx_form(page: Page, dest: Path, sources: Sources) -> None:
 
 @register("pandoc")
 def render(sources: Sources, staging: Path, old_site: Path, reuse: dict[str, str],
-           echo: Callable[[str], None]) -> int:
+           echo: Callable[[str], None], project_root: Path) -> int:
     (staging / "assets").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "site.css", staging / "assets" / "site.css")
     reference = reference_docx(sources.work / "_assets" / "reference.docx")

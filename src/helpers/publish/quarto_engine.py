@@ -24,12 +24,11 @@ ROOT_CONFIG = "_quarto.yml"
 
 @register("quarto")
 def render(sources: Sources, staging: Path, old_site: Path, reuse: dict[str, str],
-           echo: Callable[[str], None]) -> int:
+           echo: Callable[[str], None], project_root: Path) -> int:
     quarto = quarto_path()
     if quarto is None:
         raise PublishError("không tìm thấy Quarto")
-    root = sources.work.parent
-    config = root / ROOT_CONFIG
+    config = project_root / ROOT_CONFIG
     if not config.is_file():
         raise PublishError(f"thiếu {config}")
     shutil.copy(config, sources.work / ROOT_CONFIG)

@@ -1,0 +1,80 @@
+"""The site as a reader sees it, in Debian's Chromium driven by Playwright: from the home
+page to a report, the figures shown equal indicators.json, no console error, no request
+to any outside host."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import HCM
+
+from helpers import vnformat as vn
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def server(hcm_site: Path):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hcm_site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def test_home_to_report_figures_match_indicators(server, browser, hcm_run):
+    page = browser.new_page()
+    console_errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith((server, "data:")) else None)
+    page.goto(f"{server}/index.html")
+    assert "Báo cáo cải cách hành chính" in page.title() or page.locator("h1").count()
+    # the home page's overview links to the agency report of the latest period
+    page.get_by_role("link", name="Sở VHTT TP. Hồ Chí Minh").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"2019-10M/{HCM}/report.html")
+    text = page.locator("main").inner_text()
+    ind = json.loads((hcm_run / "2019-10M" / HCM / "indicators.json").read_text())["indicators"]
+    for code in ("rate.on_time", "rate.late_of_received", "rate.apology", "rate.satisfaction",
+                 "rate.online_procedures", "rate.online_dossiers", "rate.digitized"):
+        shown = vn.percent(ind[code]["value"])
+        assert shown in text, (code, shown)
+    assert vn.growth(ind["growth.online_procedures"]["value"]) in text  # "+94,4%"
+    assert vn.integer(ind["dossiers.received_total"]["value"]) in text  # "6.981"
+    # charts carry a description, not just a caption
+    alts = page.locator("main img").evaluate_all("els => els.map(e => e.alt)")
+    assert alts and all(a.startswith("Biểu đồ") for a in alts), alts
+    # the downloads are there
+    for name in ("report.pdf", "report.docx", "tables.xlsx", "indicators.json"):
+        assert page.locator(f'a[href="{name}"]').count() >= 1, name
+    # navigation by period and agency
+    page.goto(f"{server}/agencies/{HCM}.html")
+    assert "Diễn biến qua các kỳ" in page.locator("main").inner_text()
+    assert console_errors == []
+    assert outside == []
+    page.close()
