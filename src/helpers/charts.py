@@ -28,13 +28,21 @@ def _pct_axis(ax) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: vn.percent(v, 0)))
 
 
-def on_time_by_field(flow: pd.DataFrame, target: float | None) -> Chart | None:
-    """Share of resolved dossiers resolved on time, per lĩnh vực, against the target."""
+MAX_BARS = 25
+
+
+def on_time_by_field(flow: pd.DataFrame, target: float | None, what: str = "lĩnh vực"
+                     ) -> Chart | None:
+    """Share of resolved dossiers resolved on time, per lĩnh vực (or agency), against the
+    target; with more than ``MAX_BARS`` rows, the lowest ones: those that need attention."""
     rows = flow[(flow["field"] != "Tổng cộng") & (flow["resolved_total"] > 0)].copy()
     if rows.empty:
         return None
     rows["rate"] = (rows["resolved_early"] + rows["resolved_on_time"]) / rows["resolved_total"]
     rows = rows.sort_values("rate")
+    shown_all = len(rows) <= MAX_BARS
+    total_rows = len(rows)
+    rows = rows.head(MAX_BARS)
     fig = Figure(figsize=(7.5, 0.45 * len(rows) + 1.2))
     ax = fig.subplots()
     colors = [GREEN if target is None or r >= target else RED for r in rows["rate"]]
@@ -52,11 +60,15 @@ def on_time_by_field(flow: pd.DataFrame, target: float | None) -> Chart | None:
     ax.spines[["top", "right"]].set_visible(False)
     best, worst = rows.iloc[-1], rows.iloc[0]
     missed = int(sum(1 for r in rows["rate"] if target is not None and r < target))
-    alt = (f"Biểu đồ thanh ngang: tỷ lệ hồ sơ giải quyết đúng hạn theo {len(rows)} lĩnh vực; "
+    scope = (f"{len(rows)} {what}" if shown_all else
+             f"{len(rows)} {what} có tỷ lệ thấp nhất trong {total_rows}")
+    alt = (f"Biểu đồ thanh ngang: tỷ lệ hồ sơ giải quyết đúng hạn, {scope}; "
            f"cao nhất {best['field']} {vn.percent(best['rate'])}, thấp nhất {worst['field']} "
            f"{vn.percent(worst['rate'])}"
-           + (f"; {missed} lĩnh vực dưới chỉ tiêu {vn.percent(target, 0)}." if target else "."))
-    return Chart(fig, alt, "Tỷ lệ giải quyết đúng hạn theo lĩnh vực")
+           + (f"; {missed} {what} dưới chỉ tiêu {vn.percent(target, 0)}." if target else "."))
+    title = (f"Tỷ lệ giải quyết đúng hạn theo {what}" if shown_all else
+             f"Tỷ lệ giải quyết đúng hạn: {len(rows)} {what} thấp nhất trong {total_rows}")
+    return Chart(fig, alt, title)
 
 
 def channels(flow_total: dict[str, int], comparable: dict[str, int] | None, label: str,

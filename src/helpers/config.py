@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .ingest import Mapping
+from .mapping import Mapping
 from .periods import RULES, Period
 from .text import checked_id
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cells, validation
-from .readers import RawSheet, ReadError, read_file
+from . import cells
+from .mapping import Mapping
+from .readers import RawSheet, ReadError, input_files, read_file, year_from_path
 from .spec import TABLES, Field, Table, is_personal, table_for
 from .text import fold
 
@@ -26,7 +27,6 @@ HEADER_SCAN_ROWS = 40
 SUPERSEDED = "bản cũ của"
 # sheets that accompany data but are not data: instructions, notes, code lists
 NOTES_SHEET = re.compile(r"^(huong dan|ghi chu|chu thich|instructions?|readme|notes?)\b")
-INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
 TOTAL_ROW = re.compile(r"^(tong cong|tong so)\b|^(cong|tong)$")
 # the signature block under a table: "Người lập biểu", "Thủ trưởng đơn vị", "Đồng Nai, ngày…"
 FOOTER_ROW = re.compile(r"^(nguoi lap|thu truong|giam doc|pho giam doc|ke toan|xac nhan|"
@@ -58,29 +58,6 @@ class Issue:
     def __str__(self) -> str:
         tag = "LỖI" if self.severity == "error" else "CẢNH BÁO"
         return f"{tag} {self.where()}: {self.message}"
-
-
-@dataclass
-class Mapping:
-    """Header → field names for a source system whose exports differ from the spec."""
-
-    name: str
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table → header → field
-    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-
-    def field_for(self, table: str, header: object) -> str | None:
-        key = fold(header)
-        for h, f in self.columns.get(table, {}).items():
-            if fold(h) == key:
-                return f
-        return None
-
-    def value_for(self, table: str, fname: str, raw: object) -> object:
-        key = fold(raw)
-        for h, v in self.values.get(table, {}).get(fname, {}).items():
-            if fold(h) == key:
-                return v
-        return raw
 
 
 @dataclass
@@ -289,7 +266,9 @@ def read_sheet(sheet: RawSheet, table: Table, file: str, mapping: Mapping | None
         if f.name not in frame.columns:
             frame[f.name] = None
     frame = _typed(frame, table)
-    accepted, bad = validation.validate(frame, table)
+    from .validation import validate  # pandera loads only when a sheet is read
+
+    accepted, bad = validate(frame, table)
     for excel_row, col, message in bad:
         header = next((str(headers[j]) for j, f in colmap.items() if f.name == col), col)
         issues.append(Issue(file, sname, excel_row, header, col, "error", message))
@@ -319,17 +298,6 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- files and agencies
-
-def input_files(agency_dir: Path) -> list[Path]:
-    return sorted(p for p in agency_dir.rglob("*")
-                  if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                  and not p.name.startswith(("~$", ".")))
-
-
-def year_from_path(rel: str) -> int | None:
-    years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", rel)
-    return int(years[-1]) if years else None
-
 
 def read_agency(agency: str, agency_dir: Path, mapping: Mapping | None = None,
                 root: Path | None = None) -> AgencyInputs:

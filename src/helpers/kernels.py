@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 log = logging.getLogger("cchc")
@@ -58,21 +59,68 @@ def _run(km, code: str, timeout: float = 120, wait: bool = True) -> None:
         kc.stop_channels()
 
 
-def warm_kernel(cwd: str):
-    """This process's warm kernel (started on first use), namespace cleared."""
+_starting: dict[str, threading.Thread] = {}
+
+
+def skip_iri_grammar() -> None:
+    """nbformat validates notebooks with jsonschema, which, when the optional
+    ``rfc3987_syntax`` package is installed (JupyterLab's dependencies bring it), builds a
+    Lark grammar for the "iri" string format at import: about 0.9 s of every process start.
+    The notebook schema has no "iri" field, so this process does without that checker."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def import_papermill():
+    skip_iri_grammar()
+    import papermill
+
+    return papermill
+
+
+def prestart(cwd: str) -> None:
+    """Start this process's warm kernel in the background, so its start-up and imports
+    overlap with ingestion and fingerprinting instead of adding to them."""
+    if cwd in _warm or cwd in _starting:
+        return
+    t = threading.Thread(target=_start, args=(cwd,), daemon=True, name=f"kernel:{cwd}")
+    _starting[cwd] = t
+    t.start()
+    # papermill's import takes a while: do it meanwhile
+    threading.Thread(target=import_papermill, daemon=True).start()
+
+
+def _start(cwd: str) -> None:
     from jupyter_client.manager import KernelManager
 
-    km = _warm.get(cwd)
-    if km is not None and not km.is_alive():
-        discard(cwd)
-        km = None
-    if km is None:
+    try:
         km = KernelManager(kernel_name=ensure_kernelspec())
         km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
         km.start_kernel(cwd=cwd)
         _run(km, WARM_UP)
         _warm[cwd] = km
         _register_shutdown()
+    except Exception as exc:  # the caller starts one itself
+        log.warning("background kernel start failed: %s", exc)
+
+
+def warm_kernel(cwd: str):
+    """This process's warm kernel (started on first use), namespace cleared."""
+    pending = _starting.pop(cwd, None)
+    if pending is not None:
+        pending.join()
+        km = _warm.get(cwd)
+        if km is not None and km.is_alive():
+            return km  # just started: its namespace holds only the warm-up imports
+    km = _warm.get(cwd)
+    if km is not None and not km.is_alive():
+        discard(cwd)
+        km = None
+    if km is None:
+        _start(cwd)
+        km = _warm.get(cwd)
+        if km is None:
+            raise RuntimeError("could not start a kernel for the report notebooks")
     else:
         _run(km, "%reset -f", wait=False)
     return km

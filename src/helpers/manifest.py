@@ -7,6 +7,10 @@ import hashlib
 import platform
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .readers import input_files
 
 TRACKED_PACKAGES = ("cchc-reports", "pandas", "numpy", "matplotlib", "papermill",
                     "openpyxl", "python-calamine", "pyarrow", "pandera")
@@ -32,3 +36,14 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def fingerprint(files: dict[str, str], extra: dict[str, Any]) -> dict[str, Any]:
+    return {"files": files, "version": __version__, **extra}
+
+
+def current_fingerprint(data_root: Path, agency: str, extra: dict[str, Any]) -> dict[str, Any]:
+    adir = data_root / agency
+    files = {p.relative_to(data_root).as_posix(): sha256_file(p)
+             for p in input_files(adir)} if adir.is_dir() else {}
+    return fingerprint(files, extra)

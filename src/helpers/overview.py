@@ -82,12 +82,10 @@ class Overview:
                                  "resolved_early": [v or 0 for _, v in pts],
                                  "resolved_on_time": [0 for _ in pts]})
         chart = charts.on_time_by_field(fig_rows, self.params.targets_for("", self.period.year)
-                                        .get("rate.on_time"))
+                                        .get("rate.on_time"), what="cơ quan")
         if chart is None:
             return Md("")
-        chart.alt = chart.alt.replace("theo", "của các cơ quan, theo", 1)
-        return Md(md.image(md.figure_png(chart.figure), chart.alt,
-                           "Tỷ lệ giải quyết đúng hạn của các cơ quan"))
+        return Md(md.image(md.figure_png(chart.figure), chart.alt, chart.title))
 
     def missing(self) -> Md:
         status = self._status()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,3 +106,17 @@ def sniff_delimiter(sample: str) -> str:
             if key > best_key:
                 best, best_key = d, key
     return best
+
+
+INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".ods"}
+
+
+def input_files(agency_dir: Path) -> list[Path]:
+    return sorted(p for p in agency_dir.rglob("*")
+                  if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                  and not p.name.startswith(("~$", ".")))
+
+
+def year_from_path(rel: str) -> int | None:
+    years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", rel)
+    return int(years[-1]) if years else None

@@ -9,7 +9,6 @@ the section it produces — and ``save`` writes ``indicators.json``, ``tables.xl
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,9 +22,10 @@ from .atomic import write_json_atomic
 from .config import Agency, Params, load_params
 from .dossiers import FLOW_CODES, FLOW_LABELS
 from .indicators import AgencyData, compute
-from .manifest import sha256_file, sha256_text, versions
+from .manifest import sha256_file, versions
 from .periods import Period, Window, parse_period
-from .store import ingest_agency
+from .quality import write_quality
+from .store import ingest_for
 from .tasks import STATE_LABELS, STATES, summary_by
 
 LABELS: dict[str, str] = {
@@ -479,20 +479,6 @@ class AgencyReport:
         export.save(wb, path)
 
 
-def write_quality(path: Path, ingest: dict[str, Any]) -> None:
-    """Row accounting, rejected rows with reasons, and every issue."""
-    wb = export.new_workbook()
-    export.add_sheet(wb, "Đối soát dòng", pd.DataFrame(ingest["accounting"]))
-    export.add_sheet(wb, "Dòng bị loại", pd.DataFrame(
-        ingest["rejected"], columns=["file", "sheet", "table", "row", "reason"]),
-        ["Tệp", "Sheet", "Bảng", "Dòng", "Lý do"])
-    export.add_sheet(wb, "Lỗi và cảnh báo", pd.DataFrame(
-        ingest["issues"], columns=["file", "sheet", "row", "column", "field", "severity",
-                                   "message"]),
-        ["Tệp", "Sheet", "Dòng", "Cột", "Trường", "Mức", "Nội dung"])
-    export.save(wb, path)
-
-
 def build(agency: str, period: str, data_dir: str | Path = "../data",
           params_dir: str | Path = "../params", out_dir: str | Path = "../reports",
           store_dir: str | Path | None = None, base: Path | None = None) -> AgencyReport:
@@ -518,14 +504,6 @@ def build(agency: str, period: str, data_dir: str | Path = "../data",
     result, frames = compute(data, p, a.rule, params.targets_for(a.id, p.year), a.id,
                              params.apportioned_targets(p.year))
     return AgencyReport(a, p, params, result, frames, data, meta, out, data_dir)
-
-
-def ingest_for(params: Params, agency: Agency, data_dir: Path, store: Path) -> dict[str, Any]:
-    mapping = params.mapping(agency)
-    extra = {"mapping": sha256_text(json.dumps(mapping.__dict__, sort_keys=True, default=str))
-             if mapping else None}
-    meta, _ = ingest_agency(data_dir / "raw", store, agency.id, mapping=mapping, extra=extra)
-    return meta
 
 
 def today() -> date:

@@ -25,7 +25,7 @@ from typing import Any
 from . import __version__, executors
 from .atomic import swap_dir, write_json_atomic
 from .config import load_params
-from .manifest import sha256_file, sha256_text, versions
+from .manifest import current_fingerprint, sha256_file, sha256_text, versions
 from .periods import parse_period
 from .text import checked_id
 
@@ -77,7 +77,8 @@ def _failing_cell(exc: BaseException) -> str | None:
 def run_job(job: Job) -> JobResult:
     """Run one agency's report. Runs in a worker process or on a Dask worker."""
     from .indicators import AgencyData
-    from .report import ingest_for, write_quality
+    from .quality import write_quality
+    from .store import ingest_for
 
     t0 = time.perf_counter()
     out = Path(job.out_dir)
@@ -138,21 +139,22 @@ def run_job(job: Job) -> JobResult:
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
             warm: bool = True) -> None:
     """papermill on a warm kernel of this process (or a fresh one with ``warm=False``)."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     from . import kernels
+
+    pm = kernels.import_papermill()
+    from papermill.exceptions import PapermillExecutionError
 
     if not warm:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=kernels.ensure_kernelspec(), progress_bar=False,
-                            cwd=str(cwd))
+                            cwd=str(cwd), request_save_on_cell_execute=False)
         return
     km = kernels.warm_kernel(str(cwd))
     try:
+        # the notebook is written once, when whole (not after every cell): short reports
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=kernels.KERNEL_NAME, progress_bar=False, cwd=str(cwd),
-                            km=km)
+                            km=km, request_save_on_cell_execute=False)
     except PapermillExecutionError:
         raise  # a cell failed: the kernel itself is fine
     except BaseException:
@@ -172,8 +174,6 @@ def params_fingerprint(params_dir: Path, agency: str) -> str:
 
 def job_fingerprint(root: Path, data_dir: Path, params_dir: Path, agency: str, period: str
                     ) -> dict[str, Any]:
-    from .store import current_fingerprint
-
     return {
         "inputs": current_fingerprint(data_dir / "raw", agency, {})["files"],
         "params": params_fingerprint(params_dir, agency),
@@ -212,6 +212,7 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                params_dir: Path, out_dir: Path, jobs: int = 1, executor: str = "local",
                scheduler: str | None = None, force: bool = False, progress: bool = True,
                overview: bool = True, warm: bool = True) -> RunSummary:
+    t_start = time.perf_counter()
     p = parse_period(period)
     params = load_params(params_dir)
     ids = agencies or list(params.agencies)
@@ -243,6 +244,14 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir), str(store), fp,
                   warm_kernel=warm)
         todo.append(job)
+    if warm and overview and executor != "dask" and (
+            todo or force or not (period_dir / "overview.ipynb").is_file()):
+        from . import kernels
+
+        # the overview (and a lone job) run in this process: warm its kernel meanwhile
+        kernels.prestart(str(root / "notebooks"))
+    log.info("%d to run, %d unchanged (fingerprints in %.2fs)", len(todo), len(results),
+             time.perf_counter() - t_start)
     reasons = {j.agency: ("--force" if force else
                           "chưa có lần chạy thành công" if previous.get(j.agency, {}).get("status")
                           != "ok" else _what_changed(previous[j.agency].get("fingerprint", {}),
@@ -272,7 +281,9 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     reports_there = any(r.status in ("ok", "skipped") for r in results)
     if overview and reports_there and (any(r.status == "ok" for r in results) or force
                                        or not (period_dir / "overview.ipynb").is_file()):
+        log.info("agencies done at %.2fs", time.perf_counter() - t_start)
         ov = run_overview(p.id, root, params_dir, out_dir, warm=warm)
+        log.info("overview %s at %.2fs", ov, time.perf_counter() - t_start)
     return RunSummary(p.id, results, ov, manifest_path)
 
 

@@ -17,29 +17,17 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
 from .atomic import swap_dir, write_json_atomic
-from .ingest import AgencyInputs, read_agency, year_from_path
-from .manifest import sha256_file
+from .config import Agency, Params
+from .ingest import AgencyInputs, read_agency
+from .manifest import current_fingerprint, fingerprint, sha256_text
+from .readers import year_from_path
 from .spec import TABLES
 from .text import checked_id
 
 
 def agency_dir(store: Path, agency: str) -> Path:
     return store / checked_id(agency, "agency id")
-
-
-def fingerprint(files: dict[str, str], extra: dict[str, Any]) -> dict[str, Any]:
-    return {"files": files, "version": __version__, **extra}
-
-
-def current_fingerprint(data_root: Path, agency: str, extra: dict[str, Any]) -> dict[str, Any]:
-    from .ingest import input_files
-
-    adir = data_root / agency
-    files = {p.relative_to(data_root).as_posix(): sha256_file(p)
-             for p in input_files(adir)} if adir.is_dir() else {}
-    return fingerprint(files, extra)
 
 
 def read_meta(store: Path, agency: str) -> dict[str, Any] | None:
@@ -122,3 +110,13 @@ def load_table(store: Path, agency: str, table: str, years: list[int] | None = N
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)
+
+
+def ingest_for(params: Params, agency: Agency, data_dir: Path, store: Path) -> dict[str, Any]:
+    """Ingest an agency's ``<data_dir>/raw/<id>`` with its source-system mapping (the
+    mapping's content is part of the fingerprint: a changed mapping re-reads the files)."""
+    mapping = params.mapping(agency)
+    extra = {"mapping": sha256_text(json.dumps(mapping.__dict__, sort_keys=True, default=str))
+             if mapping else None}
+    meta, _ = ingest_agency(data_dir / "raw", store, agency.id, mapping=mapping, extra=extra)
+    return meta

@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .. import md
 from .. import vnformat as vn
 from ..config import Params
@@ -101,6 +99,11 @@ def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig") -> tuple[
 
     Markdown cells and ``text/markdown`` outputs are kept in order; code is never shown;
     a cell that ended in an error makes the notebook unpublishable."""
+    from ..kernels import skip_iri_grammar
+
+    skip_iri_grammar()
+    import nbformat
+
     nb = nbformat.read(nb_path, as_version=4)
     parts: list[str] = []
     for cell in nb.cells:
