@@ -135,6 +135,12 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
     from .locking import LockBusy, period_lock
     from .runner import run_period
 
+    if not fresh_kernel and executor != "dask":
+        from .kernels import prestart
+
+        # the overview (and a lone agency) run in this process: the kernel's start-up and
+        # imports overlap with checking what changed and ingesting it
+        prestart(str(_root() / "notebooks"))
     period = _resolve_period(period, params_dir, agencies)
     out = Path(out_dir)
     try:

@@ -90,16 +90,21 @@ def prestart(cwd: str) -> None:
     threading.Thread(target=import_papermill, daemon=True).start()
 
 
+_booting: dict[str, object] = {}  # started, still warming up: shut down at exit too
+
+
 def _start(cwd: str) -> None:
     from jupyter_client.manager import KernelManager
 
     try:
         km = KernelManager(kernel_name=ensure_kernelspec())
         km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+        _register_shutdown()
         km.start_kernel(cwd=cwd)
+        _booting[cwd] = km
         _run(km, WARM_UP)
         _warm[cwd] = km
-        _register_shutdown()
+        _booting.pop(cwd, None)
     except Exception as exc:  # the caller starts one itself
         log.warning("background kernel start failed: %s", exc)
 
@@ -138,6 +143,12 @@ def discard(cwd: str) -> None:
 def shutdown_all() -> None:
     for cwd in list(_warm):
         discard(cwd)
+    for cwd, km in list(_booting.items()):
+        _booting.pop(cwd, None)
+        try:
+            km.shutdown_kernel(now=True)  # type: ignore[attr-defined]
+        except Exception as exc:
+            log.debug("kernel shutdown: %s", exc)
 
 
 _registered = False
