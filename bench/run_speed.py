@@ -178,7 +178,7 @@ def kernel_start_cost() -> dict[str, float]:
     km = kernels.warm_kernel(str(ROOT / "notebooks"))
     started = time.perf_counter() - t0
     t0 = time.perf_counter()
-    kernels._run(km, "%reset -f")
+    kernels._run(km, "%reset -f", wait=False)
     reset = time.perf_counter() - t0
     kernels.shutdown_all()
     return {"start_and_imports": round(started, 2), "reset_between_notebooks": round(reset, 3)}
