@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .mapping import Mapping
-from .periods import RULES, Period
+from .periods import RULES
 from .text import checked_id
 
 
@@ -126,7 +126,3 @@ def load_params(root: Path | str = "params") -> Params:
     opt = {n: _load(root / f"{n}.yml") if (root / f"{n}.yml").is_file() else {}
            for n in ("targets", "periods", "score")}
     return Params(root, agencies, **opt)
-
-
-def window_for(params: Params, agency_id: str, period: Period):
-    return period.window(params.agency(agency_id).rule)

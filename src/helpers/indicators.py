@@ -202,7 +202,6 @@ def compute(data: AgencyData, period: Period, rule: str, targets: dict[str, floa
 
     now["growth.online_procedures"] = _growth(value(now, "procedures.online"),
                                               value(before, "procedures.online"))
-    before_growth = {"growth.online_procedures": None, "growth.postal": None}
     if "dossiers.new_postal" in now:
         now["growth.postal"] = _growth(value(now, "dossiers.new_postal"),
                                        value(before, "dossiers.new_postal"))
@@ -213,8 +212,8 @@ def compute(data: AgencyData, period: Period, rule: str, targets: dict[str, floa
         item.pop("source_target", None)
         item["target"] = target
         item["met"] = met(item["value"], target, code not in LOWER_IS_BETTER)
-        item["comparable"] = before_growth.get(code, value(before, code)) \
-            if code.startswith("growth.") else value(before, code)
+        # a growth already compares with the year before: it has no comparable of its own
+        item["comparable"] = None if code.startswith("growth.") else value(before, code)
         indicators[code] = {k: item[k] for k in ("value", "numerator", "denominator", "target",
                                                  "met", "comparable")} | (
             {"name": item["name"]} if "name" in item else {})

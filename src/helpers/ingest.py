@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -404,6 +403,3 @@ def group_by_file(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
         out.setdefault(i.file, []).append(i)
     return out
 
-
-def today() -> date:
-    return date.today()

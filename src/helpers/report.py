@@ -10,7 +10,7 @@ the section it produces — and ``save`` writes ``indicators.json``, ``tables.xl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from .atomic import write_json_atomic
 from .config import Agency, Params, load_params
 from .dossiers import FLOW_CODES, FLOW_LABELS
 from .indicators import AgencyData, compute
-from .manifest import sha256_file, versions
 from .periods import Period, Window, parse_period
 from .quality import write_quality
 from .store import ingest_for
@@ -504,11 +503,3 @@ def build(agency: str, period: str, data_dir: str | Path = "../data",
     result, frames = compute(data, p, a.rule, params.targets_for(a.id, p.year), a.id,
                              params.apportioned_targets(p.year))
     return AgencyReport(a, p, params, result, frames, data, meta, out, data_dir)
-
-
-def today() -> date:
-    return date.today()
-
-
-__all__ = ["build", "AgencyReport", "InputError", "NoDataError", "ReportError", "Md",
-           "versions", "sha256_file"]

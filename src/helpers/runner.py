@@ -34,7 +34,6 @@ log = logging.getLogger("cchc")
 AGENCY_NOTEBOOK = "agency_report.ipynb"
 OVERVIEW_NOTEBOOK = "province_overview.ipynb"
 STAGING = ".staging"
-OUTPUTS = ("report.ipynb", "indicators.json", "tables.xlsx", "dossier_flow.csv", "quality.xlsx")
 
 
 @dataclass

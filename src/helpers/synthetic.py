@@ -19,7 +19,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .periods import parse_period
 from .tasks import resolve_deadline
 
 FIELDS_VHTT = ("Văn hóa cơ sở", "Gia đình", "Thể thao", "Di sản văn hóa",
@@ -517,6 +516,3 @@ def province(out: Path, n_agencies: int, dossiers_per_agency: int, year: int = 2
         ids.append(aid)
     return ids
 
-
-def period_of(text: str):
-    return parse_period(text)
