@@ -1,6 +1,6 @@
 """Reading Excel: openpyxl against python-calamine, on a large one-stop-shop export.
 
-Generates a ``ho_so`` export with the seeded generator (``helpers.synthetic``), writes it
+Generates a ``ho_so`` export with the seeded generator (``sample/synthetic.py``), writes it
 with openpyxl in write-only mode (a plain sheet ``ho_so``, spec headers in row 1, real
 dates, "Có"/"Không" booleans), then times reading it back:
 
@@ -9,7 +9,7 @@ dates, "Có"/"Không" booleans), then times reading it back:
 - pandas ``read_excel`` with ``engine="calamine"`` and ``engine="openpyxl"``;
 
 best of 3 (``--quick``: one run each), checks that openpyxl and calamine return the same
-values cell by cell, and times ``helpers.ingest.read_agency`` on the same file. Results go
+values cell by cell, and times ``helpers.ingest.agency.read_agency`` on the same file. Results go
 to ``bench/results/read_speed.json`` and to the section "Reading Excel: openpyxl vs
 python-calamine" of ``docs/benchmarks.md`` (other sections of that file are left alone).
 
@@ -32,6 +32,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "sample"))  # the seeded generator lives outside the package
 RESULTS = ROOT / "bench" / "results" / "read_speed.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Reading Excel: openpyxl vs python-calamine"
@@ -44,7 +45,7 @@ AGENCY = "bench-agency"
 
 def make_rows(rows: int) -> list[dict[str, object]]:
     """``rows`` dossiers of one synthetic agency (seeded: the same rows every run)."""
-    from helpers import synthetic
+    import synthetic
 
     shape = synthetic.AgencyShape(
         "so-bench-tinh-mau", "Tỉnh mẫu", synthetic.FIELDS_VHTT, {YEAR: rows}, {YEAR: (70, 24)},
@@ -63,7 +64,7 @@ def write_export(path: Path, rows: list[dict[str, object]]) -> Path:
     """A plain ``ho_so`` sheet: spec headers in row 1, one dossier per row."""
     from openpyxl import Workbook
 
-    from helpers.spec import TABLES
+    from helpers.ingest.spec import TABLES
 
     fields = TABLES[SHEET].fields
     wb = Workbook(write_only=True)
@@ -146,7 +147,7 @@ def best_of(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 def ingest_time(path: Path, workdir: Path) -> dict[str, object]:
     """``read_agency`` on the export, placed as data/raw/<agency>/<year>/ho_so.xlsx."""
-    from helpers.ingest import read_agency
+    from helpers.ingest.agency import read_agency
 
     raw = workdir / "raw"
     target = raw / AGENCY / str(YEAR) / "ho_so.xlsx"
@@ -224,7 +225,7 @@ def markdown(res: dict[str, object]) -> str:
     lines = [
         HEADING, "",
         f"One `ho_so` sheet of **{res['rows']:,} rows** × 14 columns "
-        f"({res['file_bytes'] / 1e6:.1f} MB), generated with `helpers.synthetic` and written by "
+        f"({res['file_bytes'] / 1e6:.1f} MB), generated with `sample/synthetic.py` and written by "
         "openpyxl in write-only mode (real dates, \"Có\"/\"Không\"). Best of "
         f"{res['repeat']} run(s) with `time.perf_counter`, file in the OS cache. Machine: "
         f"{m['cpu_count']} CPUs, {m['platform']}, Python {m['python']}; openpyxl {v['openpyxl']}, "
@@ -252,7 +253,7 @@ def markdown(res: dict[str, object]) -> str:
     ing = res.get("ingest")
     if ing:
         lines.append(
-            f"- Ingestion (`helpers.ingest.read_agency`: calamine read, header detection, "
+            f"- Ingestion (`helpers.ingest.agency.read_agency`: calamine read, header detection, "
             f"per-cell parsing, pandera validation, duplicate checks) on the same file: "
             f"{_num(ing['seconds'], 1)} s for {ing['rows_accepted']:,} accepted rows, i.e. "
             f"**{_num(ing['seconds_per_100k_rows'], 1)} s per 100 000 rows** "

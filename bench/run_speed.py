@@ -34,11 +34,12 @@ import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "sample"))  # the seeded generator lives outside the package
 PERIOD = "2019-9M"
 
 
 def build_province(base: Path, n: int, dossiers: int) -> list[str]:
-    from helpers.synthetic import province
+    from synthetic import province
 
     shutil.copytree(ROOT / "notebooks", base / "notebooks")
     shutil.copytree(ROOT / "params", base / "params")
@@ -116,7 +117,7 @@ def cchc_run(base: Path, out: Path, jobs: int) -> tuple[float, int, int]:
 
 def change_one(base: Path, agency: str) -> None:
     """A corrected export for one agency: one more dossier, differently seeded."""
-    from helpers import synthetic as syn
+    import synthetic as syn
 
     shape = syn.AgencyShape(agency, "Tỉnh mẫu", syn.FIELDS_NV[:4], {2019: 0},
                             {2019: (40, 12)}, {2019: 0.15}, style="one_workbook")
@@ -136,7 +137,7 @@ def _rows(path: Path):
 
 
 def ingestion_rate(base: Path, ids: list[str]) -> dict[str, float]:
-    from helpers.ingest import read_agency
+    from helpers.ingest.agency import read_agency
 
     raw = base / "data" / "raw"
     t0 = time.perf_counter()
@@ -172,7 +173,7 @@ def where_time_goes(out: Path) -> dict[str, float]:
 def kernel_start_cost() -> dict[str, float]:
     """Seconds to start a kernel and import what the report needs: what the warm kernel
     saves on every notebook after the first."""
-    from helpers import kernels
+    from helpers.run import kernels
 
     t0 = time.perf_counter()
     km = kernels.warm_kernel(str(ROOT / "notebooks"))
@@ -253,7 +254,7 @@ of that run.
 | `cchc run --jobs {r['jobs']}` (from scratch, {r['cchc_run_agencies_ok']} agencies ok) | {r['cchc_run_s']} | **{r['speedup_vs_naive']}× faster** | {r['peak_memory_mb']['cchc_run']} MB |
 | rerun after one agency's export changed (ran: {', '.join(r['rerun_ran'])}) | {r['rerun_one_changed_s']} | **{r['rerun_speedup_vs_full']}× faster than the full run** | {r['peak_memory_mb']['rerun']} MB |
 
-Ingestion alone (`helpers.ingest.read_agency`, {r['ingestion']['dossier_rows']} dossier rows):
+Ingestion alone (`helpers.ingest.agency.read_agency`, {r['ingestion']['dossier_rows']} dossier rows):
 **{r['ingestion']['seconds_per_100k_rows']} s per 100 000 rows**.
 
 Where the time goes. Starting a kernel and importing pandas, matplotlib and `helpers`

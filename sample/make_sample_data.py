@@ -12,8 +12,9 @@ import argparse
 import shutil
 from pathlib import Path
 
-from helpers.config import load_params
-from helpers.synthetic import write_sample
+from synthetic import write_sample
+
+from helpers.params import load_params
 
 HERE = Path(__file__).resolve().parent
 

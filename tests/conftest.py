@@ -17,6 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 HCM = "so-vhtt-tphcm"
+sys.path.insert(0, str(ROOT / "sample"))  # the seeded generator lives outside the package
 
 
 def cchc(*args: str, cwd: Path = ROOT, check: bool = False, env: dict | None = None
@@ -66,10 +67,11 @@ FORMULA_FIELD = "=HYPERLINK(\"http://evil.invalid\",\"bấm\")"
 def tiny(tmp_path_factory) -> Path:
     """A small project of two agencies made with the generator, with hostile text in a
     lĩnh vực, a formula-like lĩnh vực and canary values in every personal column."""
-    from helpers import synthetic as syn
+    import synthetic as syn
 
     base = tmp_path_factory.mktemp("tiny")
     shutil.copytree(ROOT / "notebooks", base / "notebooks")
+    shutil.copy(ROOT / "_quarto.yml", base / "_quarto.yml")
     params = base / "params"
     shutil.copytree(ROOT / "params", params)
     agencies = {"agencies": [
@@ -85,6 +87,10 @@ def tiny(tmp_path_factory) -> Path:
     ]}
     (params / "agencies.yml").write_text(yaml.safe_dump(agencies, allow_unicode=True),
                                          encoding="utf-8")
+    targets = yaml.safe_load((params / "targets.yml").read_text(encoding="utf-8"))
+    targets.pop("agencies", None)  # overrides of the sample's agencies, not declared here
+    (params / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
+                                        encoding="utf-8")
     raw = base / "data" / "raw"
     for i, aid in enumerate(("xa-an-binh", "xa-binh-an", "xa-tan-hoa")):
         shape = syn.AgencyShape(aid, "Đồng Nai", syn.FIELDS_NV[:3], {2018: 120, 2019: 150},

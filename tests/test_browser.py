@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import HCM
 
-from helpers import vnformat as vn
+from helpers.present import vnformat as vn
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

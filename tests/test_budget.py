@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.budget import TOTAL_LABEL, by_area, totals
-from helpers.cells import CellError, parse_money
+from helpers.indicators.budget import TOTAL_LABEL, by_area, totals
+from helpers.ingest.cells import CellError, parse_money
 
 ROOT = Path(__file__).resolve().parents[1]
 DONG_NAI = ROOT / "sample" / "plans" / "so-vhttdl-dong-nai-2019-budget.csv"

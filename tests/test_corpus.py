@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.ingest import AgencyInputs, Issue, read_agency
-from helpers.spec import TABLES
+from helpers.ingest.accounting import AgencyInputs, Issue
+from helpers.ingest.agency import read_agency
+from helpers.ingest.spec import TABLES
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PARAMS = CORPUS / "params"

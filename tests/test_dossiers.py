@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.dossiers import (
+from helpers.indicators.dossiers import (
     FLOW_CODES,
     OUTCOME_CELLS,
     RECEIVED_CELLS,

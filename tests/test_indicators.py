@@ -14,13 +14,14 @@ Readings where the spec is silent (documented here):
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from helpers.indicators import AgencyData, compute, raw_values
-from helpers.periods import Window, parse_period
+from helpers.indicators.periods import Window, parse_period
+from helpers.indicators.values import report, values
 
 PERIOD = parse_period("2019-Q3")
 WINDOW = Window(date(2019, 6, 15), date(2019, 9, 14))
@@ -144,23 +145,24 @@ SELF = [dict(code="VB điện tử", name="Tỷ lệ văn bản điện tử", n
 
 def agency(dossier_rows=DOSSIERS, rating_rows=RATINGS, feedback_rows=FEEDBACK,
            procedure_rows=PROCEDURES, task_rows=TASKS, budget_rows=BUDGET,
-           self_rows=SELF) -> AgencyData:
-    return AgencyData(
-        dossiers=dossiers(dossier_rows),
-        procedures=pd.DataFrame(procedure_rows, columns=[
+           self_rows=SELF) -> SimpleNamespace:
+    """The agency's frames, named by table code as the store gives them."""
+    return SimpleNamespace(
+        ho_so=dossiers(dossier_rows),
+        thu_tuc=pd.DataFrame(procedure_rows, columns=[
             "procedure_code", "procedure_name", "field", "online_level", "postal",
             "published", "sample_dossier", "year"]),
-        ratings=frame([dict(rated_on=a, channel=b, result=c) for a, b, c in rating_rows],
+        danh_gia=frame([dict(rated_on=a, channel=b, result=c) for a, b, c in rating_rows],
                       ["rated_on", "channel", "result"], ("rated_on",)),
-        feedback=frame([dict(feedback_id=a, received_on=b, due_on=c, resolved_on=e)
+        pakn=frame([dict(feedback_id=a, received_on=b, due_on=c, resolved_on=e)
                         for a, b, c, e in feedback_rows],
                        ["feedback_id", "received_on", "due_on", "resolved_on"],
                        ("received_on", "due_on", "resolved_on")),
-        tasks=frame(task_rows, ["task_id", "group", "task", "lead", "deadline", "status",
+        nhiem_vu=frame(task_rows, ["task_id", "group", "task", "lead", "deadline", "status",
                                 "completed_on", "year"], ("completed_on",)),
-        budget=pd.DataFrame(budget_rows, columns=["area", "item", "planned_vnd", "spent_vnd",
+        kinh_phi=pd.DataFrame(budget_rows, columns=["area", "item", "planned_vnd", "spent_vnd",
                                                   "year"]),
-        self_assessed=pd.DataFrame(self_rows, columns=[
+        chi_so=pd.DataFrame(self_rows, columns=[
             "code", "name", "numerator", "denominator", "value", "unit", "target", "note",
             "year"]),
     )
@@ -168,16 +170,14 @@ def agency(dossier_rows=DOSSIERS, rating_rows=RATINGS, feedback_rows=FEEDBACK,
 
 @pytest.fixture(scope="module")
 def raw():
-    values, tables = raw_values(agency(), WINDOW, 2019)
-    return values, tables
+    return values(agency(), WINDOW, 2019), None
 
 
 @pytest.fixture(scope="module")
 def result():
     targets = {"rate.on_time": 0.95, "rate.late_of_received": 0.01,
                "rate.satisfaction": 0.5, "rate.online_procedures": 0.3}
-    out, tables = compute(agency(), PERIOD, "decree09", targets, "so-vhtt-tphcm")
-    return out, tables
+    return report(agency(), PERIOD, "decree09", "so-vhtt-tphcm", targets), None
 
 
 def rate(values, code):
@@ -285,8 +285,8 @@ def test_growth_postal(result):
 # ---------------------------------------------------------------------------- tasks, budget, self
 
 
-def test_tasks_budget_self(raw):
-    v, tables = raw
+def test_tasks_budget_self(raw, result):
+    v, _ = raw
     assert rate(v, "rate.tasks_done") == (0.5, 1, 2)
     assert v["tasks.done"]["value"] == 1
     assert v["tasks.overdue"]["value"] == 1
@@ -299,7 +299,9 @@ def test_tasks_budget_self(raw):
     # self-assessed: numerator/denominator → a rate; a bare value → a figure
     assert rate(v, "rate.self.vb_dien_tu") == (0.9, 45.0, 50.0)
     assert v["self.tap_huan"]["value"] == 3.0
-    assert {"dossier_flow", "tasks", "budget"} <= set(tables)
+    out, _ = result
+    assert {"dossier_flow", "tasks_by_group", "tasks_by_lead", "budget_by_area"} <= set(
+        out["tables"])
 
 
 # ---------------------------------------------------------------------------- zero denominators
@@ -315,7 +317,7 @@ def test_zero_denominators_are_none_not_zero_or_one():
         ],
         rating_rows=[], feedback_rows=[], procedure_rows=[], task_rows=[], budget_rows=[],
         self_rows=[])
-    v, _ = raw_values(data, WINDOW, 2019)
+    v = values(data, WINDOW, 2019)
     # received 1 (O), resolved 0, late 0
     assert v["dossiers.received_total"]["value"] == 1
     assert v["dossiers.withdrawn"]["value"] == 1
@@ -334,7 +336,7 @@ def test_zero_denominator_for_new_dossiers():
     data = agency(dossier_rows=[dossier("K", ONLINE, "2019-06-01", "2019-06-20",
                                         "2019-06-16")],
                   rating_rows=[], feedback_rows=[])
-    v, _ = raw_values(data, WINDOW, 2019)
+    v = values(data, WINDOW, 2019)
     assert v["dossiers.carried_over"]["value"] == 1
     assert v["rate.online_dossiers"]["value"] is None
     assert v["rate.postal_dossiers"]["value"] is None
@@ -343,12 +345,12 @@ def test_zero_denominator_for_new_dossiers():
 
 def test_growth_with_zero_comparable_is_none():
     data = agency(procedure_rows=catalogue(2019, 1, 0, 1) + catalogue(2018, 0, 0, 3))
-    out, _ = compute(data, PERIOD, "decree09", {}, "x")
+    out = report(data, PERIOD, "decree09", "x", {})
     g = out["indicators"]["growth.online_procedures"]
     assert g["value"] is None and (g["numerator"], g["denominator"]) == (1, 0)
     # no 2018-Q3 postal dossier at all → growth.postal None too
     data = agency(dossier_rows=DOSSIERS[:-1])
-    out, _ = compute(data, PERIOD, "decree09", {}, "x")
+    out = report(data, PERIOD, "decree09", "x", {})
     assert out["indicators"]["growth.postal"]["value"] is None
 
 
@@ -383,7 +385,7 @@ def test_targets_met_and_comparable(result):
 
 def test_lower_is_better_met():
     targets = {"rate.late_of_received": 0.5, "dossiers.pending_overdue": 1}
-    out, _ = compute(agency(), PERIOD, "decree09", targets, "x")
+    out = report(agency(), PERIOD, "decree09", "x", targets)
     ind = out["indicators"]
     assert ind["rate.late_of_received"]["met"] is True   # 1/3 ≤ 0.5
     assert ind["dossiers.pending_overdue"]["met"] is True  # 1 ≤ 1
@@ -391,13 +393,13 @@ def test_lower_is_better_met():
 
 def test_json_object_keys(result):
     out, _ = result
-    assert {"agency", "period", "window", "rule", "generated_at", "indicators",
-            "tables"} <= set(out)
+    assert {"agency", "period", "window", "rule", "indicators", "tables"} <= set(out)
+    # no clock time: the same inputs give the same bytes (the run manifest has the times)
+    assert "generated_at" not in out
     assert out["agency"] == "so-vhtt-tphcm"
     assert out["period"] == "2019-Q3"
     assert out["window"] == {"start": "2019-06-15", "end": "2019-09-14"}
     assert out["rule"] == "decree09"
-    assert datetime.fromisoformat(out["generated_at"]).tzinfo is not None
     # the whole object is plain JSON (no numpy scalars, no NaN)
     text = json.dumps(out, allow_nan=False)
     assert json.loads(text)["indicators"]["rate.on_time"]["value"] == 0.5
@@ -420,7 +422,7 @@ def test_dossier_flow_table_in_json(result):
 def test_calendar_rule_moves_the_window():
     """Under calendar, 2019-Q3 is 01/07–30/09/2019: D6 (received 01/09, due 30/09) is
     still pending and not due (30/09 ≥ 30/09); the rating of 15/09 now falls inside."""
-    out, _ = compute(agency(), PERIOD, "calendar", {}, "x")
+    out = report(agency(), PERIOD, "calendar", "x", {})
     assert out["window"] == {"start": "2019-07-01", "end": "2019-09-30"}
     ind = out["indicators"]
     # ratings 01/07..30/09: 01/07, 02/07, 03/07, 01/08, 02/08, 15/09 = 6; satisfied 3

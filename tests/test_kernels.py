@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import kernels
+from helpers.run import kernels
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def test_warm_kernel_is_reused_with_a_clean_namespace(notebooks_dir):
     again = kernels.warm_kernel(notebooks_dir)
     assert again is km and again.provisioner.pid == pid  # the same process, kept warm
     kernels._run(again, "assert 'leftover' not in dir()\nimport sys\n"
-                        "assert 'helpers.report' in sys.modules", wait=False)
+                        "assert 'helpers.present.tables' in sys.modules", wait=False)
     with pytest.raises(RuntimeError):
         kernels._run(again, "assert 'leftover' in dir()", wait=False)
 

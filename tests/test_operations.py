@@ -69,7 +69,7 @@ def test_killed_run_leaves_no_half_report_and_resumes(tiny, tmp_path, sig):
 
 
 def test_second_run_on_the_same_period_refuses_naming_the_owner(tiny, tmp_path):
-    from helpers.locking import period_lock
+    from helpers.run.lock import period_lock
 
     out = tmp_path / "out"
     with period_lock(out / "2019-9M"):
@@ -82,7 +82,7 @@ def test_lock_of_a_killed_run_is_taken_over(tiny, tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from helpers.locking import period_lock\n"
+         "from helpers.run.lock import period_lock\n"
          f"with period_lock(Path({str(out / '2019-9M')!r})):\n"
          "    print('held', flush=True); time.sleep(600)"],
         stdout=subprocess.PIPE, text=True)

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from helpers.periods import (
+from helpers.indicators.periods import (
     Period,
     PeriodError,
     Window,

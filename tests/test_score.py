@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.score import score
+from helpers.indicators.score import score
 
 CONFIG = {"groups": [
     {"name": "Tiến độ", "weight": 20, "indicators": ["rate.on_time"]},

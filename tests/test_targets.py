@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.targets import apportion, apportion_chain, met, required
+from helpers.indicators.targets import apportion, apportion_chain, met, required
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.tasks import STATES, resolve_deadline, summary_by, task_counts, task_states
+from helpers.indicators.tasks import STATES, resolve_deadline, summary_by, task_counts, task_states
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_FILE = ROOT / "sample" / "plans" / "deadline_forms.txt"

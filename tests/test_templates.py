@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from helpers.ingest import read_agency
-from helpers.spec import TABLES
-from helpers.templates import BOOL_VALUES, GUIDE_SHEET, LAST_ROW, write_templates
+from helpers.ingest.agency import read_agency
+from helpers.ingest.spec import TABLES
+from helpers.ingest.templates import BOOL_VALUES, GUIDE_SHEET, LAST_ROW, write_templates
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from helpers import vnformat as f
+from helpers.present import vnformat as f
 
 
 def test_percent_from_the_progress_report():
@@ -84,7 +84,7 @@ def test_dates():
     ("code", "value", "text"),
     [("rate.on_time", 0.95, "95%"), ("rate.late_of_received", 0.02, "2%"),
      ("rate.late_of_received", 0.005, "0,5%"), ("rate.satisfaction", 0.9, "90%"),
-     ("rate.x", 0.975, "97,5%"), ("dossiers.pending_overdue", 0, "0"),
+     ("rate.satisfaction.quay_kiosk", 0.975, "97,5%"), ("dossiers.pending_overdue", 0, "0"),
      ("rate.on_time", None, "–")],
 )
 def test_target_format(code, value, text):

@@ -27,75 +27,148 @@ def code(text: str, tags: list[str] | None = None):
 
 AGENCY_REPORT = [
     code('''
-# Tham số: papermill thay các giá trị này khi chạy theo lịch (cchc run)
+# Tham số: papermill thay các giá trị này khi chạy theo lịch (cchc run).
+# Chạy tay với giá trị mặc định, kết quả ghi vào reports/_scratch/, không đè báo cáo đã lập.
 agency = "so-vhtt-tphcm"
 period = "2019-9M"
 data_dir = "../data"
 params_dir = "../params"
-out_dir = "../reports"
+out_dir = "../reports/_scratch"
 store_dir = ""
 ''', tags=["parameters"]),
     code('''
-from helpers import report
+from helpers.indicators import budget, dossiers, rates, tasks, values
+from helpers.indicators.periods import parse_period
+from helpers.ingest import store
+from helpers.params import load_params
+from helpers.present import charts, narrative, outputs, tables
 
-r = report.build(agency, period, data_dir=data_dir, params_dir=params_dir,
-                 out_dir=out_dir, store_dir=store_dir or None)
-r.cover()
+params = load_params(params_dir)
+a = params.agency(agency)
+p = parse_period(period)
+window, comparable = p.window(a.rule), p.comparable.window(a.rule)
+frames, meta = store.frames(params, a, p.years_needed(a.rule), comparable.start,
+                            data_dir, store_dir, scratch_dir=out_dir)
 '''),
+    code('''
+# Hồ sơ của kỳ, mỗi dòng một hồ sơ với ô của nó trong bảng chính thức.
+# Lọc ở đây (theo lĩnh vực, đơn vị, thủ tục …): bảng, biểu đồ và chỉ số phía dưới theo bộ lọc.
+flow = dossiers.flow(frames.ho_so, window)
+figures = values.report(frames, p, a.rule, a.id, params.targets_for(a.id, p.year),
+                        params.apportioned_targets(p.year), flow=flow)
+ind = figures["indicators"]
+'''),
+    code("tables.cover(a.name, p, a.rule)"),
     md("## Tóm tắt kết quả"),
-    code("r.summary()"),
-    code("r.headline_table()"),
+    code('''
+by_channel = rates.satisfaction_by_channel(frames.danh_gia, window)
+narrative.summary(ind, a.short_name, p, window, by_channel)
+'''),
+    code("tables.headline(ind, p)"),
     md("## 1. Tình hình tiếp nhận và giải quyết thủ tục hành chính"),
-    code("r.dossier_table()"),
-    code("r.chart_on_time()"),
+    code('''
+#| tbl-cap: Tình hình, kết quả giải quyết TTHC theo lĩnh vực
+tables.dossier_flow(flow)
+'''),
+    code('''
+#| fig-cap: Tỷ lệ giải quyết đúng hạn theo lĩnh vực
+charts.on_time(flow, target=ind.get("rate.on_time", {}).get("target"))
+'''),
     md("## 2. Dịch vụ công trực tuyến, bưu chính công ích và số hóa"),
-    code("r.online_text()"),
-    code("r.chart_channels()"),
-    code("r.unit_targets_table()"),
+    code("narrative.online(ind, p)"),
+    code('''
+#| fig-cap: Hồ sơ mới tiếp nhận theo hình thức nộp
+charts.channels(ind, p.label, p.comparable.label)
+'''),
+    code('''
+#| tbl-cap: Chỉ tiêu TTHC trực tuyến phân bổ cho các đơn vị
+tables.unit_targets(figures["tables"].get("targets_by_unit"), params.apportioned_targets(p.year),
+                    {u.code: u.name for u in a.units})
+'''),
     md("## 3. Mức độ hài lòng của người dân, doanh nghiệp"),
-    code("r.satisfaction_table()"),
-    code("r.chart_satisfaction()"),
+    code('''
+#| tbl-cap: Đánh giá sự hài lòng theo kênh
+tables.satisfaction(by_channel)
+'''),
+    code('''
+#| fig-cap: Tỷ lệ hài lòng theo kênh đánh giá
+charts.satisfaction(by_channel, target=ind.get("rate.satisfaction", {}).get("target"))
+'''),
     md("## 4. Tiếp nhận, xử lý phản ánh, kiến nghị"),
-    code("r.feedback_text()"),
+    code("narrative.feedback(ind)"),
     md("## 5. Tiến độ thực hiện nhiệm vụ của kế hoạch CCHC"),
-    code("r.tasks_summary()"),
-    code("r.chart_tasks()"),
-    code("r.tasks_by_lead()"),
+    code('''
+#| tbl-cap: Tiến độ nhiệm vụ theo nhóm, tính đến ngày cuối kỳ
+states = tasks.task_states(values.of_year(frames.nhiem_vu, p.year), window.end, p.year)
+tables.tasks_by_group(states)
+'''),
+    code('''
+#| fig-cap: Tiến độ nhiệm vụ theo nhóm
+charts.tasks(tasks.summary_by(states, "group"))
+'''),
+    code('''
+#| tbl-cap: Tiến độ nhiệm vụ theo đơn vị chủ trì
+tables.tasks_by_lead(states)
+'''),
     md("## 6. Kinh phí thực hiện"),
-    code("r.budget_table()"),
+    code('''
+#| tbl-cap: Dự toán và thực hiện kinh phí theo nhiệm vụ chung
+by_area = budget.by_area(values.of_year(frames.kinh_phi, p.year))
+tables.budget(by_area)
+'''),
     md("## 7. Chỉ số tự đánh giá"),
-    code("r.self_assessed_table()"),
+    code("tables.self_assessed(ind)"),
     md("## Phụ lục: kết quả thực hiện các nhiệm vụ"),
-    code("r.tasks_appendix()"),
+    code('''
+#| tbl-cap: Kết quả thực hiện các nhiệm vụ của kế hoạch
+tables.tasks_appendix(states)
+'''),
     md("## Chất lượng dữ liệu"),
-    code("r.quality_section()"),
+    code("tables.data_quality(meta)"),
     md("## Tải về"),
-    code("r.save()"),
-    code("r.downloads()"),
+    code("tables.downloads()"),
+    code('''
+# Ghi indicators.json, tables.xlsx, dossier_flow.csv, quality.xlsx (không in gì ra trang)
+outputs.write(out_dir, figures, params.about(a), flow, states, by_area, meta)
+'''),
 ]
 
 PROVINCE_OVERVIEW = [
     code('''
-# Tham số: papermill thay các giá trị này khi chạy theo lịch (cchc run)
+# Tham số: papermill thay các giá trị này khi chạy theo lịch (cchc run).
+# Chạy tay: đọc các báo cáo trong reports/, ghi overview.json vào reports/_scratch/.
 period = "2019-9M"
 params_dir = "../params"
-out_dir = "../reports"
+reports_dir = "../reports"
+out_dir = "../reports/_scratch"
 ''', tags=["parameters"]),
     code('''
-from helpers import overview
+from helpers.indicators.periods import parse_period
+from helpers.params import load_params
+from helpers.present import overview
+from helpers.present.markdown import Md
 
-o = overview.build(period, params_dir=params_dir, out_dir=out_dir)
-o.heading()
+params = load_params(params_dir)
+p = parse_period(period)
+names = {a.id: a.short_name for a in params.agencies.values()}
+reports = overview.load_reports(reports_dir, p.id, list(params.agencies))
+Md(f"# Tổng hợp kết quả CCHC các cơ quan – {p.label}\\n\\n"
+   f"{len(reports)}/{len(params.agencies)} cơ quan có báo cáo trong kỳ.")
 '''),
     md("## Xếp hạng theo điểm tổng hợp"),
-    code("o.ranking_table()"),
-    code("o.score_note()"),
+    code("overview.ranking(reports, params.score.model_dump(), names)"),
     md("## Chỉ số chính của từng cơ quan so với chỉ tiêu"),
-    code("o.headline_table()"),
-    code("o.chart_on_time()"),
+    code("overview.headline(reports, names)"),
+    code('''
+#| fig-cap: Tỷ lệ giải quyết đúng hạn theo cơ quan
+overview.chart_on_time(reports, names, params.targets_for("", p.year).get("rate.on_time"))
+'''),
     md("## Cơ quan chưa có báo cáo trong kỳ"),
-    code("o.missing()"),
-    code("o.save()"),
+    code("overview.missing(list(params.agencies), reports, overview.run_status(reports_dir, p.id), names)"),
+    code('''
+# Ghi overview.json (không in gì ra trang)
+overview.write(out_dir, p.id, reports, params.score.model_dump())
+'''),
 ]
 
 

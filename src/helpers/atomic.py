@@ -1,14 +1,21 @@
-"""Writing outputs so that nothing is ever half written: a file goes to a temporary name
-beside its place and is renamed over it; a folder is built beside its place and swapped in
-with two renames."""
+"""Files written whole and known by their content.
+
+Nothing is ever half written: a file goes to a temporary name beside its place and is
+renamed over it; a folder is built beside its place and swapped in with two renames. A
+file is identified by its SHA-256, computed in one place.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +51,36 @@ def swap_dir(staged: Path, final: Path) -> None:
     staged.rename(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_OOXML_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def stable_zip(data: bytes) -> bytes:
+    """An Office file (xlsx, docx) with its clock times fixed: entry times and the
+    created/modified properties, so the same content gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _OOXML_TIMES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return out.getvalue()

@@ -1,8 +1,13 @@
-"""The ``cchc`` command: check inputs, run a period, publish the site.
+"""The ``cchc`` command: finds its project, parses, delegates, prints one line per outcome.
+
+The project is the nearest folder, from the current one upwards, holding ``_quarto.yml``
+and ``notebooks/`` (as Quarto and git find theirs), or ``--project DIR`` / ``CCHC_PROJECT``.
+``data/``, ``params/``, ``reports/`` and ``_site/`` default to the project's own.
 
 Exit codes: 0 all done; 1 some agency failed or an input has errors; 2 wrong usage or
 configuration; 3 nothing to do (every agency unchanged since its last successful run, or
-no data).
+no data). A user's mistake gets one Vietnamese line, never a traceback; an unexpected
+error gets one line and the path of the log that holds its traceback.
 """
 
 from __future__ import annotations
@@ -10,61 +15,97 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import date, datetime
+import tempfile
+import traceback
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .params import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+MARKERS = ("_quarto.yml", "notebooks")
 
 
-def _root() -> Path:
-    """The project root: the nearest folder upwards holding notebooks/ and params/."""
-    here = Path.cwd()
-    for d in (here, *here.parents):
-        if (d / "notebooks").is_dir() and (d / "params").is_dir():
+class CommandError(Exception):
+    """A mistake the user can fix: the message says how; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def find_project(start: Path) -> Path | None:
+    for d in (start, *start.parents):
+        if all((d / m).exists() for m in MARKERS):
             return d
-    return here
+    return None
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"Lỗi: {message}", err=True)
-    sys.exit(code)
+def project() -> Path:
+    """The project root of this invocation (``--project``, ``CCHC_PROJECT``, or found)."""
+    ctx = click.get_current_context()
+    root = ctx.find_root().obj
+    if root is None:
+        raise CommandError("không tìm thấy dự án cchc-reports (thư mục có _quarto.yml và "
+                        f"notebooks/) từ {Path.cwd()} trở lên: chạy trong thư mục dự án hoặc "
+                        "dùng --project THƯ_MỤC")
+    return root
+
+
+def _path(value: str | None, default: str) -> Path:
+    """A folder option: as given (relative to the current folder), else the project's."""
+    return Path(value).resolve() if value else project() / default
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cchc")
-def main() -> None:
+@click.option("--project", "project_dir", envvar="CCHC_PROJECT", default=None,
+              help="Thư mục dự án (mặc định: tìm từ thư mục hiện tại trở lên).")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: str | None) -> None:
     """Báo cáo cải cách hành chính (CCHC) tái lập được, từ tệp xuất Excel/CSV."""
     import signal
 
     # SIGTERM (systemd stop, kill) unwinds like Ctrl-C: staging is removed, kernels stopped
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    if project_dir is not None:
+        root = Path(project_dir).resolve()
+        if find_project(root) != root:
+            raise CommandError(f"{root} không phải thư mục dự án cchc-reports (cần có "
+                            "_quarto.yml và notebooks/)")
+        ctx.obj = root
+    else:
+        ctx.obj = find_project(Path.cwd().resolve())
 
 
-@main.command()
-@click.option("--data", "data_dir", default="data", show_default=True, type=click.Path())
-@click.option("--params", "params_dir", default="params", show_default=True, type=click.Path())
+def _params(params_dir: Path):
+    from .params import load_params
+
+    return load_params(params_dir)
+
+
+@cli.command()
+@click.option("--data", "data_dir", default=None, help="Thư mục dữ liệu (mặc định: data/).")
+@click.option("--params", "params_dir", default=None, help="Thư mục tham số (mặc định: params/).")
 @click.option("--agency", "agencies", multiple=True, help="Chỉ kiểm tra cơ quan này.")
-def check(data_dir: str, params_dir: str, agencies: tuple[str, ...]) -> None:
-    """Kiểm tra mọi tệp đầu vào; in từng lỗi với tệp, sheet, dòng, cột."""
-    from .config import ConfigError, load_params
-    from .ingest import group_by_file, read_agency
+def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...]) -> None:
+    """Kiểm tra tham số và mọi tệp đầu vào; in từng lỗi với tệp, trang tính, dòng, cột."""
+    from .ingest.accounting import group_by_file
+    from .ingest.agency import read_agency
+    from .ingest.mappings import for_agency
 
-    try:
-        params = load_params(params_dir)
-        ids = list(agencies) or list(params.agencies)
-        for a in ids:
-            params.agency(a)
-    except (ConfigError, ValueError) as exc:
-        _fail(str(exc))
-    raw = Path(data_dir) / "raw"
+    params = _params(_path(params_dir, "params"))
+    ids = list(agencies) or list(params.agencies)
+    for a in ids:
+        params.agency(a)
+    raw = _path(data_dir, "data") / "raw"
     errors = warnings = rows = 0
     for aid in ids:
         agency = params.agency(aid)
-        inputs = read_agency(aid, raw / aid, mapping=params.mapping(agency), root=raw)
+        inputs = read_agency(aid, raw / aid, mapping=for_agency(params, agency), root=raw)
         n_read = sum(r.rows_read for r in inputs.reads)
         rows += n_read
         status = "OK" if not inputs.errors else f"{len(inputs.errors)} lỗi"
@@ -75,7 +116,7 @@ def check(data_dir: str, params_dir: str, agencies: tuple[str, ...]) -> None:
         for file, issues in group_by_file(inputs.issues).items():
             click.echo(f"  {file}")
             for i in issues:
-                where = ", ".join(x for x in (f"sheet “{i.sheet}”" if i.sheet else "",
+                where = ", ".join(x for x in (f"trang tính “{i.sheet}”" if i.sheet else "",
                                               f"dòng {i.row}" if i.row else "",
                                               f"cột “{i.column}”" if i.column else "") if x)
                 tag = "LỖI" if i.severity == "error" else "cảnh báo"
@@ -93,29 +134,6 @@ def check(data_dir: str, params_dir: str, agencies: tuple[str, ...]) -> None:
     sys.exit(EXIT_FAILED if errors else EXIT_OK)
 
 
-def _resolve_period(period: str, params_dir: str, agencies: tuple[str, ...]) -> str:
-    if period != "previous":
-        from .periods import PeriodError, parse_period
-
-        try:
-            return parse_period(period).id
-        except PeriodError as exc:
-            _fail(str(exc))
-    from .config import load_params
-    from .periods import previous_period
-
-    params = load_params(params_dir)
-    ids = list(agencies) or list(params.agencies)
-    rules = {params.agency(a).rule for a in ids}
-    today = date.fromisoformat(os.environ["CCHC_TODAY"]) if os.environ.get("CCHC_TODAY") \
-        else date.today()  # CCHC_TODAY: run "previous" as of another day (backfills)
-    found = {previous_period(today, r).id for r in rules}  # type: ignore[arg-type]
-    if len(found) > 1:
-        _fail(f"'previous' is {', '.join(sorted(found))} under the agencies' different cut-off "
-              "rules: run them separately with --agency")
-    return found.pop()
-
-
 def _setup_log(out_dir: Path, period: str) -> Path:
     logs = out_dir / period / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -128,45 +146,48 @@ def _setup_log(out_dir: Path, period: str) -> Path:
     return path
 
 
-def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str,
-         params_dir: str, out_dir: str, executor: str, scheduler: str | None, force: bool,
-         wait: bool, fresh_kernel: bool = False) -> int:
-    from .config import ConfigError
-    from .locking import LockBusy, period_lock
-    from .runner import run_period
+STATUS = {"ok": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI",
+          "input_error": "LỖI DỮ LIỆU", "no_data": "không có dữ liệu"}
 
+
+def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str | None,
+         params_dir: str | None, out_dir: str | None, executor: str, scheduler: str | None,
+         force: bool, wait: bool, fresh_kernel: bool = False) -> int:
+    from .run import schedule
+    from .run.lock import LockBusy, period_lock
+    from .run.runner import run_period
+
+    root = project()
     if not fresh_kernel and executor != "dask":
-        from .kernels import prestart
+        from .run.kernels import prestart
 
         # the overview (and a lone agency) run in this process: the kernel's start-up and
         # imports overlap with checking what changed and ingesting it
-        prestart(str(_root() / "notebooks"))
-    period = _resolve_period(period, params_dir, agencies)
-    out = Path(out_dir)
+        prestart(str(root / "notebooks"))
+    params_path = _path(params_dir, "params")
+    params = _params(params_path)
+    period = schedule.resolve(period, params, list(agencies) or list(params.agencies))
+    out = _path(out_dir, "reports")
     try:
         with period_lock(out / period, wait=wait):
             log_path = _setup_log(out, period)
-            summary = run_period(period, list(agencies) or None, _root(), Path(data_dir),
-                                 Path(params_dir), out, jobs=jobs or os.cpu_count() or 1,
+            summary = run_period(period, list(agencies) or None, root, _path(data_dir, "data"),
+                                 params_path, out, jobs=jobs or os.cpu_count() or 1,
                                  executor=executor, scheduler=scheduler, force=force,
                                  progress=sys.stderr.isatty(), warm=not fresh_kernel)
     except LockBusy as exc:
-        _fail(str(exc), EXIT_FAILED)
-    except (ConfigError, ValueError) as exc:
-        _fail(str(exc))
-    names = {"ok": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI",
-             "input_error": "LỖI DỮ LIỆU", "no_data": "không có dữ liệu"}
+        raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Kỳ {summary.period}:")
     for r in sorted(summary.results, key=lambda r: r.agency):
-        line = f"  {r.agency:28} {names[r.status]:20} {r.seconds:6.1f}s"
+        line = f"  {r.agency:28} {STATUS[r.status]:20} {r.seconds:6.1f}s"
         if r.error:
             line += f"  {r.error}"
         click.echo(line)
         if r.failing_cell:
             click.echo(f"      tại {r.failing_cell}")
     if summary.overview:
-        click.echo(f"  tổng hợp toàn tỉnh: {summary.overview}")
-    click.echo(f"Manifest: {summary.manifest}\nNhật ký: {log_path}")
+        click.echo(f"  tổng hợp: {summary.overview}")
+    click.echo(f"Sổ tổng hợp lần chạy: {summary.manifest}\nNhật ký: {log_path}")
     if summary.failed:
         return EXIT_FAILED
     if not any(r.status == "ok" for r in summary.results):
@@ -180,9 +201,11 @@ _run_options = [
     click.option("--agency", "agencies", multiple=True, help="Cơ quan (lặp lại được)."),
     click.option("--jobs", type=int, default=None, help="Số báo cáo chạy song song "
                  "(mặc định: số lõi CPU)."),
-    click.option("--data", "data_dir", default="data", show_default=True),
-    click.option("--params", "params_dir", default="params", show_default=True),
-    click.option("--out", "out_dir", default="reports", show_default=True),
+    click.option("--data", "data_dir", default=None, help="Thư mục dữ liệu (mặc định: data/)."),
+    click.option("--params", "params_dir", default=None,
+                 help="Thư mục tham số (mặc định: params/)."),
+    click.option("--out", "out_dir", default=None,
+                 help="Thư mục báo cáo (mặc định: reports/)."),
     click.option("--executor", default="local", show_default=True,
                  type=click.Choice(["local", "serial", "dask"])),
     click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786."),
@@ -199,44 +222,49 @@ def _with_run_options(fn):
     return fn
 
 
-@main.command()
+@cli.command()
 @_with_run_options
 def run(**kw) -> None:
     """Lập báo cáo của một kỳ cho mọi cơ quan (hoặc các cơ quan chỉ định)."""
     sys.exit(_run(**kw))
 
 
-@main.command()
+@cli.command()
 @click.option("--period", required=True)
 @click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto",
               show_default=True)
-@click.option("--out", "out_dir", default="reports", show_default=True)
-@click.option("--params", "params_dir", default="params", show_default=True)
-@click.option("--site", "site_dir", default="_site", show_default=True)
-def publish(period: str, engine: str, out_dir: str, params_dir: str, site_dir: str) -> None:
+@click.option("--out", "out_dir", default=None, help="Thư mục báo cáo (mặc định: reports/).")
+@click.option("--params", "params_dir", default=None)
+@click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
+def publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
+            site_dir: str | None) -> None:
     """Xuất bản trang web, PDF và DOCX của các báo cáo vào _site/."""
     sys.exit(_publish(period, engine, out_dir, params_dir, site_dir))
 
 
-def _publish(period: str, engine: str, out_dir: str, params_dir: str, site_dir: str) -> int:
+def _publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
+             site_dir: str | None) -> int:
     from .publish import PublishError, publish_site
+    from .run import schedule
 
-    period = _resolve_period(period, params_dir, ())
+    params = _params(_path(params_dir, "params"))
+    period = schedule.resolve(period, params, list(params.agencies))
+    site = _path(site_dir, "_site")
     try:
-        result = publish_site(_root(), Path(out_dir), Path(params_dir), Path(site_dir),
-                              engine=engine, echo=click.echo)
+        result = publish_site(project(), _path(out_dir, "reports"), site, engine=engine,
+                              echo=click.echo)
     except PublishError as exc:
-        _fail(str(exc), EXIT_FAILED)
+        raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Đã xuất bản {result.pages} trang, {result.pdfs} PDF, {result.docx} DOCX vào "
-               f"{site_dir}/ (engine {result.engine}; kỳ {period}).")
+               f"{site}/ (engine {result.engine}; kỳ {period}).")
     return EXIT_OK
 
 
-@main.command()
+@cli.command()
 @_with_run_options
 @click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto")
-@click.option("--site", "site_dir", default="_site", show_default=True)
-def build(engine: str, site_dir: str, **kw) -> None:
+@click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
+def build(engine: str, site_dir: str | None, **kw) -> None:
     """Chạy (run) rồi xuất bản (publish)."""
     code = _run(**kw)
     if code == EXIT_FAILED:
@@ -245,36 +273,73 @@ def build(engine: str, site_dir: str, **kw) -> None:
     sys.exit(code if code == EXIT_FAILED else pcode)
 
 
-@main.command()
+@cli.command()
 @click.option("--year", type=int, required=True)
-@click.option("--params", "params_dir", default="params", show_default=True)
-def periods(year: int, params_dir: str) -> None:
+@click.option("--params", "params_dir", default=None)
+def periods(year: int, params_dir: str | None) -> None:
     """In bảng thời gian lấy số liệu và hạn nộp của các kỳ báo cáo trong năm."""
-    from . import vnformat as vn
-    from .config import load_params
-    from .periods import deadline, parse_period
+    from .run.schedule import calendar
 
-    params = load_params(params_dir)
-    ids = [f"{year}-Q1", f"{year}-Q2", f"{year}-Q3", f"{year}-Q4", f"{year}-H1", f"{year}-9M",
-           f"{year}-FY"]
-    for a in params.agencies.values():
-        click.echo(f"{a.id} ({a.short_name}) — quy tắc {a.rule}")
-        for pid in ids:
-            p = parse_period(pid)
-            w = p.window(a.rule)  # type: ignore[arg-type]
-            dl = deadline(p, params.deadline_style(a))
-            click.echo(f"  {p.id:8} {p.label:24} {vn.day(w.start)} – {vn.day(w.end)}"
-                       f"   hạn nộp: {vn.day(dl) if dl else '–'}")
+    def day(d) -> str:
+        return f"{d:%d/%m/%Y}" if d else "–"
+
+    for _aid, title, rows in calendar(_params(_path(params_dir, "params")), year):
+        click.echo(title)
+        for pid, label, start, end, due in rows:
+            click.echo(f"  {pid:8} {label:24} {day(start)} – {day(end)}   hạn nộp: {day(due)}")
 
 
-@main.command()
+@cli.command()
 @click.option("--out", "out_dir", required=True, type=click.Path())
 def template(out_dir: str) -> None:
     """Tạo các mẫu nhập liệu Excel trống theo đặc tả."""
-    from .templates import write_templates
+    from .ingest.templates import write_templates
 
     for path in write_templates(Path(out_dir)):
         click.echo(path)
+
+
+def _error_log(exc: BaseException) -> Path:
+    """Write an unexpected error's traceback where an operator finds it; its path."""
+    root = None
+    try:
+        root = find_project(Path.cwd().resolve())
+    except OSError:
+        pass
+    for folder in ([root / "reports" / "logs"] if root else []) + [Path(tempfile.gettempdir())]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"loi-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+            path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("(không ghi được nhật ký)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors are one line and an exit code; nothing ends in a traceback."""
+    try:
+        cli.main(args=argv, prog_name="cchc", standalone_mode=False)
+    except SystemExit:
+        raise
+    except click.exceptions.Abort:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_FAILED)
+    except (CommandError, UsageError) as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(getattr(exc, "code", EXIT_USAGE))
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        path = _error_log(exc)
+        click.echo(f"Lỗi không mong đợi ({exc.__class__.__name__}); chi tiết trong {path}",
+                   err=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import swap_dir
-from ..config import load_params
 from .sources import Page, PublishError, Sources, build_sources
 
 ASSETS = Path(__file__).parent / "assets"
@@ -69,17 +68,16 @@ def pick_engine(engine: str, echo: Callable[[str], None]) -> str:
     return engine
 
 
-def publish_site(root: Path, out: Path, params_dir: Path, site: Path, engine: str = "auto",
+def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
                  echo: Callable[[str], None] = print) -> PublishResult:
     from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
 
     name = pick_engine(engine, echo)
-    params = load_params(params_dir)
     root = root.resolve()
     site = (site if site.is_absolute() else root / site).resolve()
     out = (out if out.is_absolute() else root / out).resolve()
     work = out.parent / WORK  # beside reports/: <root>/_publish for the default layout
-    sources = build_sources(out, params, work, ASSETS)
+    sources = build_sources(out, work, ASSETS)
     cache_path = site / CACHE
     cache: dict[str, str] = {}
     if cache_path.is_file() and site.is_dir():

@@ -82,7 +82,7 @@ class Heading:
     issuer: str  # cơ quan ban hành: "Sở Văn hóa, Thể thao và Du lịch tỉnh Đồng Nai"
     symbol: str  # ký hiệu: "SVHTTDL"
     place: str
-    on: date
+    on: date | None  # the signing date; None: left blank for the office to fill
     title: str  # "BÁO CÁO"
     subject: str  # "Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2019"
     recipients: tuple[str, ...]
@@ -139,8 +139,9 @@ def add_admin_form(path: Path, h: Heading) -> None:
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5)
     _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5)
     _para(right, "_______________________", size=13)
-    _para(right, f"{h.place}, ngày {h.on.day:02d} tháng {h.on.month:02d} năm {h.on.year}",
-          italic=True, size=14)
+    when = (f"ngày {h.on.day:02d} tháng {h.on.month:02d} năm {h.on.year}" if h.on else
+            "ngày …… tháng …… năm ……")
+    _para(right, f"{h.place}, {when}", italic=True, size=14)
     t1 = _para(doc, h.title, bold=True, size=14)
     t2 = _para(doc, h.subject, bold=True, size=14)
     t1.paragraph_format.space_before = Pt(18)

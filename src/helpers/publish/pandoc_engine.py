@@ -11,10 +11,9 @@ import html
 import shutil
 import subprocess
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-from ..periods import parse_period
+from ..present.trends import period_label
 from . import ASSETS, register
 from .docx import Heading, add_admin_form, reference_docx
 from .sources import Page, PublishError, Sources
@@ -34,7 +33,7 @@ def _pandoc(args: list[str], cwd: Path) -> None:
 
 def nav_html(sources: Sources, root: str) -> str:
     periods = "".join(
-        f'<li><a href="{root}{p}/index.html">{html.escape(parse_period(p).label)}</a></li>'
+        f'<li><a href="{root}{p}/index.html">{html.escape(period_label(p))}</a></li>'
         for p in reversed(sources.periods))
     agencies = "".join(f'<li><a href="{root}agencies/{a}.html">{html.escape(n)}</a></li>'
                        for a, n in sorted(sources.agencies.items(), key=lambda kv: kv[1]))
@@ -79,19 +78,21 @@ def render_docx(page: Page, dest: Path, sources: Sources, reference: Path) -> No
 
 
 def render_docx_form(page: Page, dest: Path, sources: Sources) -> None:
-    """Put the administrative header and signature blocks around a rendered DOCX."""
-    params = sources.params
-    agency = params.agencies.get(page.agency) if params and page.agency else None
-    period = parse_period(page.period) if page.period else None
-    if agency is None or period is None:
+    """Put the administrative header and signature blocks around a rendered DOCX, from the
+    report's own ``report`` block (agency, parent, symbol, place)."""
+    about = page.about
+    if not about or page.period is None:
         return
+    label = period_label(page.period)
+    subject = (f"Kết quả thực hiện công tác cải cách hành chính {label.lower()}"
+               if not label.startswith("Năm") else
+               f"Kết quả thực hiện công tác cải cách hành chính {label.lower()}")
     add_admin_form(dest, Heading(
-        parent=agency.parent or agency.province, issuer=agency.name, symbol=agency.symbol or "",
-        place=agency.place or agency.province, on=date.today(), title="BÁO CÁO",
-        subject=f"Kết quả thực hiện công tác cải cách hành chính {period.label.lower()}"
-        if not period.label.startswith("Năm") else
-        f"Kết quả thực hiện công tác cải cách hành chính năm {period.year}",
-        recipients=(agency.parent or "Cơ quan cấp trên", "Sở Nội vụ", "Lãnh đạo cơ quan")))
+        parent=about.get("parent_name") or "", issuer=about.get("name") or "",
+        symbol=about.get("symbol") or "", place=about.get("place") or "", on=None,
+        title="BÁO CÁO", subject=subject,
+        recipients=(about.get("parent_name") or "Cơ quan cấp trên", "Sở Nội vụ",
+                    "Lãnh đạo cơ quan")))
 
 
 @register("pandoc")

@@ -12,28 +12,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import md
-from .. import vnformat as vn
-from ..config import Params
-from ..periods import parse_period
+import yaml
+
+from ..present.markdown import escape
+from ..present.trends import is_period, period_key, period_label, trend_charts, trend_table
 from ..text import checked_id
 
 DOWNLOADS = ("tables.xlsx", "indicators.json", "dossier_flow.csv", "quality.xlsx")
-_DATA_IMG = re.compile(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)")
-HEADLINE = ("rate.on_time", "rate.online_dossiers", "rate.online_procedures",
-            "rate.satisfaction", "rate.tasks_done")
-TREND = (("rate.on_time", "Tỷ lệ giải quyết đúng hạn"),
-         ("rate.online_dossiers", "Tỷ lệ hồ sơ trực tuyến"),
-         ("rate.satisfaction", "Tỷ lệ hài lòng"),
-         ("rate.tasks_done", "Tỷ lệ nhiệm vụ đến hạn đã hoàn thành"))
+_OPTION = re.compile(r"^#\|\s?(.*)$")
 
 
 class PublishError(RuntimeError):
@@ -51,6 +45,7 @@ class Page:
     agency: str | None = None
     period: str | None = None
     assets: list[Path] = field(default_factory=list)  # files copied beside the page
+    about: dict[str, Any] = field(default_factory=dict)  # the report's agency block
 
     def digest(self) -> str:
         h = hashlib.sha256(self.src.read_bytes())
@@ -66,7 +61,6 @@ class Sources:
     pages: list[Page]
     periods: list[str]
     agencies: dict[str, str]  # id → short name, for navigation
-    params: Params | None = None
 
 
 def _yaml_str(s: str) -> str:
@@ -94,39 +88,75 @@ def front_matter(title: str, subtitle: str | None = None, report: bool = False,
     return "\n".join(lines) + "\n\n"
 
 
-def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig") -> tuple[str, str, list[Path]]:
+def cell_options(source: str) -> dict[str, Any]:
+    """The Quarto cell options (``#| fig-cap: …``) at the top of a code cell."""
+    lines = []
+    for line in source.splitlines():
+        m = _OPTION.match(line)
+        if not m:
+            break
+        lines.append(m[1])
+    if not lines:
+        return {}
+    try:
+        data = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _captioned(markdown: str, caption: str) -> str:
+    """A table caption (pandoc's ``: caption``) right under the first pipe table."""
+    lines = markdown.split("\n")
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("|")), None)
+    if start is None:
+        return markdown
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return "\n".join(lines[:end] + ["", f": {escape(caption)}", ""] + lines[end:])
+
+
+def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig"
+                      ) -> tuple[str, str, list[Path]]:
     """(title, body Markdown, extracted images) from an executed notebook.
 
-    Markdown cells and ``text/markdown`` outputs are kept in order; code is never shown;
-    a cell that ended in an error makes the notebook unpublishable."""
-    from ..kernels import skip_iri_grammar
-
-    skip_iri_grammar()
+    Markdown cells and the outputs of code cells are kept in order: ``text/markdown`` as
+    it is (a ``#| tbl-cap:`` option captions its table), ``image/png`` as a figure whose
+    caption is the cell's ``#| fig-cap:`` and whose alt text the chart states in the
+    output's metadata. Code is never shown; a cell that ended in an error makes the
+    notebook unpublishable."""
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
     parts: list[str] = []
+    images: list[Path] = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             parts.append(cell.source)
-        elif cell.cell_type == "code":
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    raise PublishError(f"{nb_path}: ô có lỗi {out.get('ename')}: "
-                                       f"{out.get('evalue')}")
-                data = out.get("data", {})
-                if "text/markdown" in data:
-                    parts.append(data["text/markdown"])
+            continue
+        if cell.cell_type != "code":
+            continue
+        opts = cell_options(cell.source)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                raise PublishError(f"{nb_path}: ô có lỗi {out.get('ename')}: "
+                                   f"{out.get('evalue')}")
+            data = out.get("data", {})
+            if "image/png" in data:
+                path = out_dir / f"{stem}-{len(images) + 1}.png"
+                path.write_bytes(base64.b64decode(data["image/png"]))
+                images.append(path)
+                alt = (out.get("metadata", {}).get("image/png", {}).get("alt")
+                       or opts.get("fig-alt") or opts.get("fig-cap") or "")
+                cap = str(opts.get("fig-cap") or "")
+                parts.append(f"![{escape(cap)}]({path.name}){{fig-alt=\"{html.escape(alt)}\"}}")
+            elif "text/markdown" in data:
+                text = data["text/markdown"]
+                if opts.get("tbl-cap"):
+                    text = _captioned(text, str(opts["tbl-cap"]))
+                parts.append(text)
     body = "\n\n".join(p.strip() for p in parts if p.strip())
-    images: list[Path] = []
-
-    def extract(m: re.Match[str]) -> str:
-        path = out_dir / f"{stem}-{len(images) + 1}.png"
-        path.write_bytes(base64.b64decode(m[2]))
-        images.append(path)
-        return f"![{m[1]}]({path.name})"
-
-    body = _DATA_IMG.sub(extract, body)
     title = "Báo cáo"
     m = re.search(r"^# (.+)$", body, flags=re.M)
     if m:
@@ -143,25 +173,16 @@ def _indicators(out: Path, period: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _cell(code: str, item: dict[str, Any] | None) -> str:
-    if item is None:
-        return "–"
-    text = vn.indicator(code, item["value"])
-    if item["met"] is False:
-        return f"{text} ✗ **chưa đạt** ({vn.target(code, item['target'])})"
-    if item["met"] is True:
-        return f"{text} ✓ đạt"
-    return text
-
-
-def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Sources:
-    """Write ``work`` (emptied first) from the reports under ``out``."""
+def build_sources(out: Path, work: Path, assets: Path) -> Sources:
+    """Write ``work`` (emptied first) from the reports under ``out``. Names and the
+    documents' heading come from each report's ``indicators.json`` (its ``report`` block):
+    publishing reads outputs, not configuration."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     shutil.copytree(assets, work / "_assets")
-    periods = sorted((d.name for d in out.iterdir() if d.is_dir() and _is_period(d.name)),
-                     key=_period_key)
+    periods = sorted((d.name for d in out.iterdir() if d.is_dir() and is_period(d.name)),
+                     key=period_key)
     pages: list[Page] = []
     all_reports: dict[str, dict[str, dict[str, Any]]] = {}
     for period in periods:
@@ -170,7 +191,7 @@ def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Source
         if not reports:
             continue
         all_reports[period] = reports
-        p = parse_period(period)
+        label = period_label(period)
         pdir = work / period
         pdir.mkdir()
         for aid in reports:
@@ -178,47 +199,53 @@ def build_sources(out: Path, params: Params, work: Path, assets: Path) -> Source
             adir = pdir / aid
             adir.mkdir()
             title, body, images = notebook_markdown(out / period / aid / "report.ipynb", adir)
-            name = params.agencies[aid].name if aid in params.agencies else aid
-            (adir / "report.qmd").write_text(front_matter(title, name, report=True, depth=2)
+            about = reports[aid].get("report", {})
+            (adir / "report.qmd").write_text(front_matter(title, about.get("name", aid),
+                                                          report=True, depth=2)
                                              + body, encoding="utf-8")
             downloads = [shutil.copy(out / period / aid / f, adir / f) for f in DOWNLOADS
                          if (out / period / aid / f).is_file()]
             pages.append(Page(adir / "report.qmd", f"{period}/{aid}/report.html", title,
                               report=True, agency=aid, period=period,
-                              assets=images + [Path(d) for d in downloads]))
+                              assets=images + [Path(d) for d in downloads], about=about))
         overview = _overview_body(out / period)
         body = [overview, "", "## Báo cáo của từng cơ quan", ""]
         for aid in sorted(reports):
-            name = md.escape(params.agencies[aid].name if aid in params.agencies else aid)
+            name = escape(_name(reports[aid]))
             body.append(f"- [{name}]({aid}/report.html) · [PDF]({aid}/report.pdf) · "
                         f"[DOCX]({aid}/report.docx) · [Excel]({aid}/tables.xlsx)")
-        (pdir / "index.qmd").write_text(front_matter(f"Kết quả CCHC {p.label}", depth=1)
+        (pdir / "index.qmd").write_text(front_matter(f"Kết quả CCHC {label}", depth=1)
                                         + "\n".join(body) + "\n", encoding="utf-8")
-        pages.append(Page(pdir / "index.qmd", f"{period}/index.html", p.label, period=period))
+        pages.append(Page(pdir / "index.qmd", f"{period}/index.html", label, period=period))
     if not all_reports:
         raise PublishError(f"không có báo cáo nào trong {out} để xuất bản (chạy `cchc run`)")
     agencies = sorted({a for r in all_reports.values() for a in r})
-    pages += _trend_pages(work, params, all_reports, agencies)
-    latest = max(all_reports, key=_period_key)
-    lp = parse_period(latest)
-    home = [f"Kỳ báo cáo mới nhất: **{lp.label}** ({len(all_reports[latest])} cơ quan). "
-            f"Cập nhật {datetime.now():%d/%m/%Y %H:%M}.", "",
-            f"## Tổng hợp {lp.label}", "",
+    latest_of = {a: r for p in sorted(all_reports, key=period_key)
+                 for a, r in all_reports[p].items()}
+    pages += _trend_pages(work, all_reports, agencies)
+    latest = max(all_reports, key=period_key)
+    home = [f"Kỳ báo cáo mới nhất: **{period_label(latest)}** ({len(all_reports[latest])} "
+            "cơ quan).", "",
+            f"## Tổng hợp {period_label(latest)}", "",
             _relink(_overview_body(out / latest), f"{latest}/"), "",
             "", "## Các kỳ báo cáo", ""]
-    for period in sorted(all_reports, key=_period_key, reverse=True):
-        home.append(f"- [{parse_period(period).label}]({period}/index.html): "
-                    + ", ".join(f"[{md.escape(params.agencies[a].short_name if a in params.agencies else a)}]"
-                                f"({period}/{a}/report.html)"
-                                for a in sorted(all_reports[period])))
+    for period in sorted(all_reports, key=period_key, reverse=True):
+        home.append(f"- [{period_label(period)}]({period}/index.html): "
+                    + ", ".join(f"[{escape(_name(r, short=True))}]({period}/{a}/report.html)"
+                                for a, r in sorted(all_reports[period].items())))
     home += ["", "## Theo cơ quan", ""]
-    home += [f"- [{md.escape(params.agencies[a].name if a in params.agencies else a)}]"
-             f"(agencies/{a}.html)" for a in agencies]
+    home += [f"- [{escape(_name(latest_of[a]))}](agencies/{a}.html)" for a in agencies]
     (work / "index.qmd").write_text(front_matter("Báo cáo cải cách hành chính") + "\n".join(home)
                                     + "\n", encoding="utf-8")
     pages.append(Page(work / "index.qmd", "index.html", "Trang chủ"))
-    names = {a: params.agencies[a].short_name if a in params.agencies else a for a in agencies}
-    return Sources(work, pages, sorted(all_reports, key=_period_key), names, params)
+    names = {a: _name(latest_of[a], short=True) for a in agencies}
+    return Sources(work, pages, sorted(all_reports, key=period_key), names)
+
+
+def _name(report: dict[str, Any], short: bool = False) -> str:
+    about = report.get("report", {})
+    return str(about.get("short_name" if short else "name") or about.get("name")
+               or report["agency"])
 
 
 def _overview_body(period_dir: Path) -> str:
@@ -244,52 +271,25 @@ def _relink(body: str, prefix: str) -> str:
     return re.sub(r"\]\((?!https?:|data:|/|#)([^)]+)\)", lambda m: f"]({prefix}{m[1]})", body)
 
 
-def _trend_pages(work: Path, params: Params, all_reports: dict[str, dict[str, dict[str, Any]]],
+def _trend_pages(work: Path, all_reports: dict[str, dict[str, dict[str, Any]]],
                  agencies: list[str]) -> list[Page]:
-    from .. import charts
-
     pages = []
     adir = work / "agencies"
     adir.mkdir()
-    ordered = sorted(all_reports, key=_period_key)
+    ordered = sorted(all_reports, key=period_key)
     for aid in agencies:
         series = [(p, all_reports[p][aid]) for p in ordered if aid in all_reports[p]]
-        name = params.agencies[aid].name if aid in params.agencies else aid
-        rows = []
-        for p, r in series:
-            rows.append([f"[{parse_period(p).label}](../{p}/{aid}/report.html)",
-                         *[_cell(c, r["indicators"].get(c)) for c, _ in TREND]])
-        body = ["## Diễn biến qua các kỳ", "",
-                md.table(rows, ["Kỳ", *[t for _, t in TREND]]), ""]
+        name = _name(series[-1][1])
+        body = ["## Diễn biến qua các kỳ", "", trend_table(series), ""]
         images = []
-        for code, title in TREND:
-            pts = [(parse_period(p).label, r["indicators"].get(code, {}).get("value"))
-                   for p, r in series]
-            if not any(v is not None for _, v in pts):
-                continue
-            target = series[-1][1]["indicators"].get(code, {}).get("target")
-            chart = charts.trend(pts, title, target)
+        for code, chart in trend_charts(series):
             path = adir / f"{aid}-{code.replace('.', '-')}.png"
-            path.write_bytes(md.figure_png(chart.figure))
+            path.write_bytes(chart.png())
             images.append(path)
-            body += [f"![{md.escape(chart.alt)}]({path.name})", ""]
+            body += [f"![]({path.name}){{fig-alt=\"{html.escape(chart.alt)}\"}}", ""]
         (adir / f"{aid}.qmd").write_text(front_matter(name, "Diễn biến qua các kỳ báo cáo",
                                                       depth=1) + "\n".join(body),
                                          encoding="utf-8")
         pages.append(Page(adir / f"{aid}.qmd", f"agencies/{aid}.html", name, agency=aid,
                           assets=images))
     return pages
-
-
-def _is_period(name: str) -> bool:
-    try:
-        parse_period(name)
-        return True
-    except ValueError:
-        return False
-
-
-def _period_key(pid: str) -> tuple[int, int, int]:
-    p = parse_period(pid)
-    order = {"ytd": 0, "quarter": 1, "month": 2}[p.kind]
-    return (p.year, p.last_month, order)

@@ -7,13 +7,16 @@ signing: it is a draft, and says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import md
+import pandas as pd
+
+from ..indicators import catalogue
+from ..indicators.periods import Period, Window
 from . import vnformat as vn
+from .markdown import Md, escape
 
-if TYPE_CHECKING:
-    from .report import AgencyReport
+Figures = dict[str, dict[str, Any]]
 
 SUGGESTIONS = {
     "rate.on_time": "Rà soát quy trình nội bộ của các lĩnh vực có hồ sơ trễ hạn, nhắc việc "
@@ -61,58 +64,35 @@ def _moved(i: dict[str, Any], code: str, comparable_label: str) -> str:
     return f", {word} {vn.growth(abs(change)).lstrip('+')} so với {comparable_label}"
 
 
-def summary_paragraphs(r: AgencyReport) -> list[str]:
-    ind = r.ind
-    cl = r.comparable_label
-    w = r.window
+def summary(ind: Figures, name: str, period: Period, window: Window,
+            by_channel: pd.DataFrame) -> Md:
+    """The narrative of the figures, for the specialist to edit before signing: ``name``
+    is the agency's short name, ``by_channel`` the ratings per channel."""
+    return Md("\n\n".join(_paragraphs(ind, escape(name), period, window, by_channel)))
+
+
+def _paragraphs(ind: Figures, name: str, period: Period, w: Window, by_channel: pd.DataFrame
+                ) -> list[str]:
+    cl = f"cùng kỳ năm {period.year - 1}"
     out: list[str] = ["_Dự thảo tự động từ số liệu: chuyên viên rà soát, bổ sung trước khi trình "
                       "ký._"]
-    name = md.escape(r.agency.short_name)
 
     def n(code: str) -> str:
         return vn.integer(ind[code]["value"])
 
     if "dossiers.received_total" in ind:
-        on = ind["rate.on_time"]
-        late = ind["dossiers.resolved_late"]["value"]
-        text = (f"Từ ngày {vn.day(w.start)} đến ngày {vn.day(w.end)}, {name} tiếp nhận "
-                f"**{n('dossiers.received_total')}** hồ sơ TTHC ({n('dossiers.carried_over')} hồ "
-                f"sơ kỳ trước chuyển qua, "
-                f"{vn.integer(ind['dossiers.new_online']['value'] + ind['dossiers.new_offline']['value'])}"
-                f" hồ sơ mới, trong đó {n('dossiers.new_online')} hồ sơ trực tuyến, chiếm "
-                f"{vn.percent(ind['rate.online_dossiers']['value'])}); đã giải quyết "
-                f"{n('dossiers.resolved_total')} hồ sơ.")
-        if on["value"] is None:
-            text += " Trong kỳ chưa có hồ sơ nào được giải quyết: tỷ lệ đúng hạn không phát sinh."
-        else:
-            text += (f" Tỷ lệ hồ sơ giải quyết đúng hạn đạt **{vn.percent(on['value'])}**"
-                     f"{_target_phrase(on, 'rate.on_time')}{_moved(on, 'rate.on_time', cl)}.")
-        if late:
-            ap = ind["rate.apology"]
-            text += (f" Có {vn.integer(late)} hồ sơ trễ hạn/{n('dossiers.received_total')} tổng "
-                     f"số hồ sơ tiếp nhận (chiếm {vn.percent(ind['rate.late_of_received']['value'])}"
-                     f"); đã gửi {vn.integer(ap['numerator'])} thư xin lỗi/{vn.integer(late)} hồ sơ "
-                     f"trễ hạn (đạt {vn.percent(ap['value'])}).")
-        else:
-            text += " Không có hồ sơ giải quyết trễ hạn."
-        pend, over = ind["dossiers.pending_total"]["value"], ind["dossiers.pending_overdue"]["value"]
-        text += (f" Đang giải quyết {vn.integer(pend)} hồ sơ"
-                 + (f", trong đó {vn.integer(over)} hồ sơ đã quá hạn." if over else
-                    ", không có hồ sơ quá hạn."))
-        out.append(text)
-
+        out.append(_dossiers(ind, name, w, cl, n))
     if "rate.satisfaction" in ind:
         s = ind["rate.satisfaction"]
         if s["value"] is None:
             out.append("Trong kỳ không có lượt đánh giá sự hài lòng nào.")
         else:
-            ch = "; ".join(f"qua {md.escape(c)} {vn.integer(a)}/{vn.integer(b)} lượt"
-                           for c, a, b in r._ratings_by_channel())
+            ch = "; ".join(f"qua {escape(r.channel)} {vn.integer(r.satisfied)}/"
+                           f"{vn.integer(r.ratings)} lượt" for r in by_channel.itertuples())
             out.append(f"Có {vn.integer(s['denominator'])} lượt đánh giá, trong đó "
                        f"{vn.integer(s['numerator'])} lượt hài lòng, rất hài lòng, đạt "
                        f"**{vn.percent(s['value'])}**{_target_phrase(s, 'rate.satisfaction')}"
                        f"{_moved(s, 'rate.satisfaction', cl)} ({ch}).")
-
     if "rate.online_procedures" in ind:
         o = ind["rate.online_procedures"]
         g = ind.get("growth.online_procedures", {})
@@ -123,10 +103,9 @@ def summary_paragraphs(r: AgencyReport) -> list[str]:
                      f"{vn.growth(abs(g['value'])).lstrip('+')} so với {cl} "
                      f"({vn.integer(g['denominator'])} TTHC)")
         out.append(text + ".")
-
     if "rate.tasks_done" in ind:
         t = ind["rate.tasks_done"]
-        text = (f"Kế hoạch CCHC năm {r.period.year} có {n('tasks.total')} nhiệm vụ; tính đến "
+        text = (f"Kế hoạch CCHC năm {period.year} có {n('tasks.total')} nhiệm vụ; tính đến "
                 f"{vn.day(w.end)} có {n('tasks.due')} nhiệm vụ đến hạn, đã hoàn thành "
                 f"{vn.integer(t['numerator'])}")
         text += (f" ({vn.percent(t['value'])}{_target_phrase(t, 'rate.tasks_done')})"
@@ -135,22 +114,57 @@ def summary_paragraphs(r: AgencyReport) -> list[str]:
                  else "; không có nhiệm vụ quá hạn")
         text += f"; {n('tasks.continuing')} nhiệm vụ thường xuyên đang tiếp tục thực hiện."
         out.append(text)
-
     if "budget.planned" in ind:
         b = ind["rate.budget_spent"]
         out.append(f"Kinh phí thực hiện kế hoạch dự kiến {vn.money(ind['budget.planned']['value'])}"
                    f", đã thực hiện {vn.money(ind['budget.spent']['value'])}"
                    + (f" ({vn.percent(b['value'])})." if b["value"] is not None else "."))
+    out += _assessment(ind, n)
+    return out
 
+
+def _dossiers(ind: Figures, name: str, w: Any, cl: str, n: Any) -> str:
+    on = ind["rate.on_time"]
+    late = ind["dossiers.resolved_late"]["value"]
+    new = ind["dossiers.new_online"]["value"] + ind["dossiers.new_offline"]["value"]
+    text = (f"Từ ngày {vn.day(w.start)} đến ngày {vn.day(w.end)}, {name} tiếp nhận "
+            f"**{n('dossiers.received_total')}** hồ sơ TTHC ({n('dossiers.carried_over')} hồ "
+            f"sơ kỳ trước chuyển qua, {vn.integer(new)} hồ sơ mới, trong đó "
+            f"{n('dossiers.new_online')} hồ sơ trực tuyến, chiếm "
+            f"{vn.percent(ind['rate.online_dossiers']['value'])}); đã giải quyết "
+            f"{n('dossiers.resolved_total')} hồ sơ.")
+    if on["value"] is None:
+        text += " Trong kỳ chưa có hồ sơ nào được giải quyết: tỷ lệ đúng hạn không phát sinh."
+    else:
+        text += (f" Tỷ lệ hồ sơ giải quyết đúng hạn đạt **{vn.percent(on['value'])}**"
+                 f"{_target_phrase(on, 'rate.on_time')}{_moved(on, 'rate.on_time', cl)}.")
+    if late:
+        ap = ind["rate.apology"]
+        text += (f" Có {vn.integer(late)} hồ sơ trễ hạn/{n('dossiers.received_total')} tổng "
+                 f"số hồ sơ tiếp nhận (chiếm {vn.percent(ind['rate.late_of_received']['value'])}"
+                 f"); đã gửi {vn.integer(ap['numerator'])} thư xin lỗi/{vn.integer(late)} hồ sơ "
+                 f"trễ hạn (đạt {vn.percent(ap['value'])}).")
+    else:
+        text += " Không có hồ sơ giải quyết trễ hạn."
+    pend, over = ind["dossiers.pending_total"]["value"], ind["dossiers.pending_overdue"]["value"]
+    return text + (f" Đang giải quyết {vn.integer(pend)} hồ sơ"
+                   + (f", trong đó {vn.integer(over)} hồ sơ đã quá hạn." if over else
+                      ", không có hồ sơ quá hạn."))
+
+
+def _assessment(ind: Figures, n: Any) -> list[str]:
+    """Mặt làm được, tồn tại, đề xuất: from the targets met and missed."""
     met = [c for c, i in ind.items() if i.get("met") is True and c in SUGGESTIONS]
     missed = [c for c, i in ind.items() if i.get("met") is False]
-    from .report import label
 
-    out.append("**Mặt làm được.** " + ("; ".join(
-        f"{label(c)} đạt {vn.indicator(c, ind[c]['value'])} (chỉ tiêu "
+    def lab(c: str) -> str:
+        return catalogue.label(c, ind[c].get("name"))
+
+    out = ["**Mặt làm được.** " + ("; ".join(
+        f"{lab(c)} đạt {vn.indicator(c, ind[c]['value'])} (chỉ tiêu "
         f"{vn.target(c, ind[c]['target'])})" for c in met) + "." if met else
-        "Chưa có chỉ tiêu nào được đánh giá là đạt trong kỳ."))
-    problems = [f"{label(c, ind)} {vn.indicator(c, ind[c]['value'])}, chưa đạt chỉ tiêu "
+        "Chưa có chỉ tiêu nào được đánh giá là đạt trong kỳ.")]
+    problems = [f"{escape(lab(c))} {vn.indicator(c, ind[c]['value'])}, chưa đạt chỉ tiêu "
                 f"{vn.target(c, ind[c]['target'])}" for c in missed]
     if ind.get("tasks.overdue", {}).get("value"):
         problems.append(f"{n('tasks.overdue')} nhiệm vụ quá hạn")
@@ -160,3 +174,40 @@ def summary_paragraphs(r: AgencyReport) -> list[str]:
     out.append("**Đề xuất, kiến nghị.** " + (" ".join(proposals) if proposals else "")
                + " _(Chuyên viên bổ sung đề xuất, kiến nghị cụ thể.)_")
     return out
+
+
+def online(ind: Figures, period: Period) -> Md:
+    """Online services, postal service, online payment and digitisation in sentences."""
+    parts = []
+    if "rate.online_procedures" in ind:
+        i = ind["rate.online_procedures"]
+        g = ind.get("growth.online_procedures", {})
+        parts.append(
+            f"Cung cấp dịch vụ công trực tuyến (toàn trình hoặc một phần) cho "
+            f"**{vn.integer(i['numerator'])}/{vn.integer(i['denominator'])}** TTHC, đạt "
+            f"**{vn.percent(i['value'])}**"
+            + (f", {'tăng' if (g.get('value') or 0) >= 0 else 'giảm'} "
+               f"{vn.growth(g['value']).lstrip('+-')} so với cùng kỳ năm {period.year - 1} "
+               f"({vn.integer(g['denominator'])} TTHC)" if g.get("value") is not None else "")
+            + ".")
+    for code in ("rate.online_dossiers", "rate.postal_dossiers", "rate.paid_online",
+                 "rate.digitized", "rate.e_result"):
+        if code in ind:
+            i = ind[code]
+            parts.append(f"{catalogue.label(code)}: **{vn.percent(i['value'])}** "
+                         f"({vn.integer(i['numerator'])}/{vn.integer(i['denominator'])}).")
+    return Md("\n".join(f"- {p}" for p in parts) if parts else "_Không có dữ liệu._")
+
+
+def feedback(ind: Figures) -> Md:
+    if "feedback.received" not in ind:
+        return Md("_Không có dữ liệu phản ánh, kiến nghị._")
+    received = ind["feedback.received"]["value"] or 0
+    due = ind["feedback.due"]["value"] or 0
+    if received == 0 and due == 0:
+        return Md("Trong kỳ báo cáo, cơ quan không tiếp nhận phản ánh, kiến nghị nào về quy "
+                  "định hành chính: tỷ lệ xử lý đúng hạn **không phát sinh**.")
+    i = ind["rate.feedback_on_time"]
+    return Md(f"Trong kỳ tiếp nhận **{vn.integer(received)}** phản ánh, kiến nghị; "
+              f"{vn.integer(due)} phản ánh đến hạn xử lý trong kỳ, đã xử lý đúng hạn "
+              f"{vn.integer(i['numerator'])}, đạt **{vn.percent(i['value'])}**.")

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .atomic import write_bytes_atomic
+from ..atomic import stable_zip, write_bytes_atomic
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -80,7 +80,7 @@ def save(wb: Workbook, path: Path) -> None:
         del wb["Sheet"]
     buf = io.BytesIO()
     wb.save(buf)
-    write_bytes_atomic(path, buf.getvalue())
+    write_bytes_atomic(path, stable_zip(buf.getvalue()))
 
 
 def new_workbook() -> Workbook:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+from ..indicators import catalogue
+
 NOT_APPLICABLE = "không phát sinh"
 
 
@@ -72,22 +74,29 @@ def long_day(value: date) -> str:
 
 
 def indicator(code: str, value: float | int | None) -> str:
-    """Format an indicator value by its code: rates as percents, growth signed, counts."""
-    if code.startswith("growth."):
+    """An indicator's value as its catalogue kind says: rates as percents, growth signed,
+    money in đồng, counts grouped."""
+    kind = catalogue.kind(code)
+    if kind == "growth":
         return growth(value)
-    if code.startswith("rate."):
+    if kind == "rate":
         return percent(value)
-    if code.startswith("budget.") and not code.startswith("budget.rate"):
+    if kind == "money":
         return money(value)
     if isinstance(value, float) and not value.is_integer():
         return number(value)
     return integer(value)
 
 
+def share(value: float | None) -> str:
+    """A fraction written as plans write targets: 0.8 → "80%", 0.305 → "30,5%"."""
+    return "–" if value is None else number(value * 100, 2) + "%"
+
+
 def target(code: str, value: float | None) -> str:
     """A target as plans write it: "95%", "2%", "0,5%" (no trailing zeros)."""
     if value is None:
         return "–"
-    if code.startswith("rate."):
-        return number(value * 100, 2) + "%"
+    if catalogue.kind(code) == "rate":
+        return share(value)
     return indicator(code, value)

@@ -10,24 +10,24 @@ package versions.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 import time
 import traceback
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, executors
-from .atomic import swap_dir, write_json_atomic
-from .config import load_params
-from .manifest import current_fingerprint, sha256_file, sha256_text, versions
-from .periods import parse_period
-from .text import checked_id
+from ..atomic import sha256_file, swap_dir
+from ..indicators.periods import parse_period
+from ..params import load_params
+from ..text import checked_id
+from . import executors, manifest
+from .fingerprints import job_fingerprint, params_fingerprint, what_changed
+from .manifest import JobResult
 
 log = logging.getLogger("cchc")
 
@@ -49,19 +49,6 @@ class Job:
     warm_kernel: bool = True  # reuse this worker's kernel (kernels.warm_kernel)
 
 
-@dataclass
-class JobResult:
-    agency: str
-    status: str  # ok | failed | input_error | no_data | skipped
-    seconds: float = 0.0
-    error: str | None = None
-    failing_cell: str | None = None
-    reason: str = ""
-    inputs: dict[str, str] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-    fingerprint: dict[str, Any] = field(default_factory=dict)
-
-
 def _failing_cell(exc: BaseException) -> str | None:
     """"cell 3: `r = report.build(...)` → KeyError: 'x'" from a papermill error."""
     cell_index = getattr(exc, "cell_index", None)
@@ -74,10 +61,10 @@ def _failing_cell(exc: BaseException) -> str | None:
 
 
 def run_job(job: Job) -> JobResult:
-    """Run one agency's report. Runs in a worker process or on a Dask worker."""
-    from .indicators import AgencyData
-    from .quality import write_quality
-    from .store import ingest_for
+    """Run one agency's report: ingest (unless unchanged), check there is something to
+    report, execute the notebook into staging and move the outputs in whole. Runs in a
+    worker process or on a Dask worker."""
+    from ..ingest import store  # pandas: in the worker, not in the command's process
 
     t0 = time.perf_counter()
     out = Path(job.out_dir)
@@ -86,15 +73,18 @@ def run_job(job: Job) -> JobResult:
     final = out / period.id / agency
     staging_root = out / period.id / STAGING / uuid.uuid4().hex
     staged = staging_root / period.id / agency
-    result = JobResult(agency, "failed", fingerprint=job.fingerprint)
+    result = JobResult(agency, "failed", fingerprint=job.fingerprint,
+                       inputs=job.fingerprint.get("inputs", {}))
     try:
         params = load_params(job.params_dir)
         a = params.agency(agency)
-        meta = ingest_for(params, a, Path(job.data_dir), Path(job.store_dir))
-        result.inputs = meta["fingerprint"]["files"]
+        meta = store.ingest(params, a, Path(job.data_dir) / "raw", Path(job.store_dir),
+                            hashes=job.fingerprint.get("inputs"))
         if not meta["ok"]:
+            from ..present.outputs import quality_workbook
+
             staged.mkdir(parents=True, exist_ok=True)
-            write_quality(staged / "quality.xlsx", meta)
+            quality_workbook(staged / "quality.xlsx", meta)
             swap_dir(staged, final)
             errors = [i for i in meta["issues"] if i["severity"] == "error"]
             result.status = "input_error"
@@ -102,9 +92,8 @@ def run_job(job: Job) -> JobResult:
                             f"{errors[0]['row']}, cột {errors[0]['column']}: "
                             f"{errors[0]['message']}")
             return result
-        data = AgencyData.load(Path(job.store_dir), agency, [period.year - 1, period.year])
         window = period.window(a.rule)  # type: ignore[arg-type]
-        if not data.has_data(window, period.year):
+        if not _has_data(Path(job.store_dir), agency, window, period.year):
             result.status = "no_data"
             result.error = (f"không có dữ liệu cho kỳ {period.label} "
                             f"({window.start:%d/%m/%Y}–{window.end:%d/%m/%Y})")
@@ -135,6 +124,18 @@ def run_job(job: Job) -> JobResult:
     return result
 
 
+def _has_data(store_dir: Path, agency: str, window, year: int) -> bool:
+    """Whether the period has anything to report, from the two date columns of the
+    dossiers and the plan's task ids (not the whole store)."""
+    from ..indicators.values import has_data
+    from ..ingest import store
+
+    dossiers = store.load_table(store_dir, agency, "ho_so",
+                                columns=["received_on", "resolved_on"])
+    tasks = store.load_table(store_dir, agency, "nhiem_vu", [year], columns=["task_id"])
+    return has_data(dossiers, tasks, window)
+
+
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
             warm: bool = True) -> None:
     """papermill on a warm kernel of this process (or a fresh one with ``warm=False``)."""
@@ -144,52 +145,49 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
     from papermill.exceptions import PapermillExecutionError
 
     if not warm:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=kernels.ensure_kernelspec(), progress_bar=False,
-                            cwd=str(cwd), request_save_on_cell_execute=False)
+        nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                 kernel_name=kernels.ensure_kernelspec(), progress_bar=False,
+                                 cwd=str(cwd), request_save_on_cell_execute=False)
+        write_notebook(nb, output)
         return
     km = kernels.warm_kernel(str(cwd))
     try:
         # the notebook is written once, when whole (not after every cell): short reports
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=kernels.KERNEL_NAME, progress_bar=False, cwd=str(cwd),
-                            km=km, request_save_on_cell_execute=False)
+        nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                 kernel_name=kernels.KERNEL_NAME, progress_bar=False,
+                                 cwd=str(cwd), km=km, request_save_on_cell_execute=False)
     except PapermillExecutionError:
-        raise  # a cell failed: the kernel itself is fine
+        raise  # a cell failed (papermill saved the notebook as far as it ran): kernel is fine
     except BaseException:
         kernels.discard(str(cwd))  # timed out or died: never reuse it
         raise
+    write_notebook(nb, output)
+
+
+def write_notebook(nb, output: Path) -> None:
+    """Rewrite the executed notebook without clock times (they live in the run manifest) and with
+    execution counts from 1, so the same inputs give the same bytes."""
+    import nbformat
+
+    from ..atomic import write_bytes_atomic
+
+    nb.metadata.get("papermill", {}).update(start_time=None, end_time=None, duration=None)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        pm_meta = cell.metadata.get("papermill")
+        if pm_meta is not None:
+            pm_meta.update(start_time=None, end_time=None, duration=None)
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+    write_bytes_atomic(output, nbformat.writes(nb).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- the period run
-
-def params_fingerprint(params_dir: Path, agency: str) -> str:
-    """Hash of every params file that can change an agency's report."""
-    parts = []
-    for p in sorted(params_dir.rglob("*.yml")):
-        parts.append(f"{p.relative_to(params_dir)}:{sha256_file(p)}")
-    return sha256_text("\n".join(parts) + agency)
-
-
-def job_fingerprint(root: Path, data_dir: Path, params_dir: Path, agency: str, period: str
-                    ) -> dict[str, Any]:
-    return {
-        "inputs": current_fingerprint(data_dir / "raw", agency, {})["files"],
-        "params": params_fingerprint(params_dir, agency),
-        "notebook": sha256_file(root / "notebooks" / AGENCY_NOTEBOOK),
-        "version": __version__,
-        "period": period,
-    }
-
-
-def read_manifest(path: Path) -> dict[str, Any]:
-    if path.is_file():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return {}
-    return {}
-
 
 @dataclass
 class RunSummary:
@@ -224,12 +222,14 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     if clean_leftovers(period_dir):
         log.info("removed leftovers of an interrupted run in %s", period_dir)
     manifest_path = period_dir / "manifest.json"
-    previous = read_manifest(manifest_path).get("agencies", {})
-    store = out_dir / "_store"
+    previous = manifest.read(manifest_path).get("agencies", {})
+    store_dir = out_dir / "_store"
+    notebook = root / "notebooks" / AGENCY_NOTEBOOK
+    params_hash = params_fingerprint(params_dir)
     todo: list[Job] = []
     results: list[JobResult] = []
     for a in ids:
-        fp = job_fingerprint(root, data_dir, params_dir, a, p.id)
+        fp = job_fingerprint(notebook, data_dir / "raw", params_hash, a, p.id)
         prev = previous.get(a, {})
         outputs_there = all((period_dir / a / f).is_file() for f in ("report.ipynb",
                                                                       "indicators.json"))
@@ -240,8 +240,8 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                                      inputs=prev.get("inputs", {}), outputs=prev.get("outputs", {}),
                                      fingerprint=fp, seconds=0.0))
             continue
-        job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir), str(store), fp,
-                  warm_kernel=warm)
+        job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir),
+                  str(store_dir), fp, warm_kernel=warm)
         todo.append(job)
     if warm and overview and executor != "dask" and (
             todo or force or not (period_dir / "overview.ipynb").is_file()):
@@ -253,7 +253,7 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
              time.perf_counter() - t_start)
     reasons = {j.agency: ("--force" if force else
                           "chưa có lần chạy thành công" if previous.get(j.agency, {}).get("status")
-                          != "ok" else _what_changed(previous[j.agency].get("fingerprint", {}),
+                          != "ok" else what_changed(previous[j.agency].get("fingerprint", {}),
                                                       j.fingerprint))
                for j in todo}
     started = datetime.now(UTC)
@@ -271,10 +271,10 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         if bar is not None:
             bar.set_postfix_str(f"{res.agency} · xong {done} · lỗi {failed}")
             bar.update(1)
-        _write_manifest(manifest_path, p.id, started, results, previous, params_dir)
+        manifest.write(manifest_path, p.id, started, results, previous, params_dir)
     if bar is not None:
         bar.close()
-    _write_manifest(manifest_path, p.id, started, results, previous, params_dir)
+    manifest.write(manifest_path, p.id, started, results, previous, params_dir)
     shutil.rmtree(period_dir / STAGING, ignore_errors=True)  # every job is done with it
     ov = None
     reports_there = any(r.status in ("ok", "skipped") for r in results)
@@ -286,40 +286,12 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     return RunSummary(p.id, results, ov, manifest_path)
 
 
-def _what_changed(before: dict[str, Any], now: dict[str, Any]) -> str:
-    changed = [k for k in ("inputs", "params", "notebook", "version", "period")
-               if before.get(k) != now.get(k)]
-    names = {"inputs": "dữ liệu đầu vào", "params": "tham số", "notebook": "notebook",
-             "version": "phiên bản phần mềm", "period": "kỳ"}
-    return "thay đổi: " + ", ".join(names[c] for c in changed) if changed else "chạy lại"
-
-
 def _progress(total: int, enabled: bool):
     if not enabled or total == 0:
         return None
     from tqdm import tqdm
 
     return tqdm(total=total, unit="cơ quan", desc="Lập báo cáo", dynamic_ncols=True)
-
-
-def _write_manifest(path: Path, period: str, started: datetime, results: list[JobResult],
-                    previous: dict[str, Any], params_dir: Path) -> None:
-    agencies = dict(previous)
-    for r in results:
-        entry = asdict(r)
-        if r.status == "skipped":
-            entry = {**previous.get(r.agency, {}), "status_last_run": "skipped",
-                     "reason": r.reason}
-            entry["status"] = previous.get(r.agency, {}).get("status", "ok")
-        agencies[r.agency] = {**entry, "parameters": {"agency": r.agency, "period": period}}
-    write_json_atomic(path, {
-        "period": period,
-        "started_at": started.isoformat(timespec="seconds"),
-        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": versions(),
-        "params_dir": str(params_dir),
-        "agencies": dict(sorted(agencies.items())),
-    })
 
 
 def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path,
@@ -329,7 +301,8 @@ def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path,
     tmp = final.with_name(f".overview.{os.getpid()}.ipynb")
     try:
         execute(root / "notebooks" / OVERVIEW_NOTEBOOK, tmp,
-                {"period": period, "params_dir": str(params_dir), "out_dir": str(out_dir)},
+                {"period": period, "params_dir": str(params_dir), "reports_dir": str(out_dir),
+                 "out_dir": str(out_dir)},
                 cwd=root / "notebooks", warm=warm)
         os.replace(tmp, final)
         return "ok"

@@ -5,9 +5,12 @@ The registry is the folder: a new system is a new file, not new code."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
-from .text import fold
+from ..params import Agency, Params
+from ..text import fold
 
 
 @dataclass
@@ -31,3 +34,17 @@ class Mapping:
             if fold(h) == key:
                 return v
         return raw
+
+    def digest(self) -> str:
+        """The mapping's content hash: a changed mapping re-reads the agency's files."""
+        text = json.dumps([self.name, self.columns, self.values], sort_keys=True,
+                          ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def for_agency(params: Params, agency: Agency) -> Mapping | None:
+    found = params.mapping_file(agency)
+    if found is None:
+        return None
+    name, data = found
+    return Mapping(name, dict(data.columns), dict(data.values))

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from .text import unaccent
+from ..text import unaccent
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 RECURRING = ("thuong xuyen", "hang thang", "dinh ky", "hang nam", "hang quy",

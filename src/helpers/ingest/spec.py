@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from .text import fold
-
-CHANNELS = ("Trực tiếp", "Trực tuyến", "Bưu chính công ích")
-WITHDRAWN_STATUSES = ("Rút hồ sơ", "Từ chối")
-RATING_RESULTS = ("Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng")
-SATISFIED = ("Rất hài lòng", "Hài lòng")
-ONLINE_LEVELS = ("Toàn trình", "Một phần", "Không")
-TASK_STATUSES = ("Hoàn thành", "Hoàn thành trễ hạn", "Đang thực hiện", "Chưa thực hiện")
+from ..params import (
+    CHANNELS,
+    ONLINE_LEVELS,
+    PENDING_STATUSES,
+    RATING_RESULTS,
+    RESOLVED_STATUSES,
+    TASK_STATUSES,
+    WITHDRAWN_STATUSES,
+)
+from ..text import fold
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ HO_SO = Table("ho_so", "Hồ sơ TTHC", (
     F("received_on", "Ngày tiếp nhận", "date", aliases=("Ngày nhận",)),
     F("due_on", "Ngày hẹn trả", "date", aliases=("Hẹn trả",)),
     F("resolved_on", "Ngày có kết quả", "date", required=False, aliases=("Ngày trả kết quả",)),
-    F("status", "Trạng thái", "enum", required=False, values=WITHDRAWN_STATUSES + (
-        "Đã giải quyết", "Đang giải quyết", "Đã trả kết quả", "Đang xử lý")),
+    F("status", "Trạng thái", "enum", required=False, values=WITHDRAWN_STATUSES + RESOLVED_STATUSES
+      + PENDING_STATUSES),
     F("apology_sent", "Thư xin lỗi", "bool", required=False),
     F("paid_online", "Thanh toán trực tuyến", "bool", required=False),
     F("digitized", "Số hóa hồ sơ", "bool", required=False),

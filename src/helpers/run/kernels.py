@@ -20,7 +20,8 @@ from pathlib import Path
 log = logging.getLogger("cchc")
 
 KERNEL_NAME = "cchc-python"
-WARM_UP = "import helpers.report, helpers.overview, helpers.charts, pandas, matplotlib"
+WARM_UP = ("import pandas, matplotlib, helpers.ingest.store, helpers.indicators.values, "
+           "helpers.present.tables, helpers.present.charts, helpers.present.outputs")
 _warm: dict[str, object] = {}
 
 
@@ -62,17 +63,7 @@ def _run(km, code: str, timeout: float = 120, wait: bool = True) -> None:
 _starting: dict[str, threading.Thread] = {}
 
 
-def skip_iri_grammar() -> None:
-    """nbformat validates notebooks with jsonschema, which, when the optional
-    ``rfc3987_syntax`` package is installed (JupyterLab's dependencies bring it), builds a
-    Lark grammar for the "iri" string format at import: about 0.9 s of every process start.
-    The notebook schema has no "iri" field, so this process does without that checker."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def import_papermill():
-    skip_iri_grammar()
     import papermill
 
     return papermill

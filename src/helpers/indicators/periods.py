@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-Rule = Literal["calendar", "decree09"]
-RULES: tuple[Rule, ...] = ("calendar", "decree09")
+from ..params import RULES, Rule, UsageError
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -26,7 +25,7 @@ _FY = re.compile(r"^(\d{4})-FY$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(UsageError):
     """A period id that does not follow the spec."""
 
 
@@ -86,12 +85,17 @@ class Period:
         if rule == "decree09":
             y, m = (self.year - 1, 12) if self.first_month == 1 else (self.year, self.first_month - 1)
             return Window(date(y, m, 15), date(self.year, self.last_month, 14))
-        raise PeriodError(f"unknown cut-off rule {rule!r}; expected one of {', '.join(RULES)}")
+        raise PeriodError(f"quy tắc chốt số liệu “{rule}” không hợp lệ; dùng: {', '.join(RULES)}")
 
     @property
     def comparable(self) -> Period:
         """The same period one year earlier."""
         return Period(self.year - 1, self.kind, self.first_month, self.last_month)
+
+    def years_needed(self, rule: Rule) -> list[int]:
+        """The plan years a report of this period reads: from the comparable window's
+        first year to the period's year (dossiers still open then are carried over)."""
+        return list(range(self.comparable.window(rule).start.year, self.year + 1))
 
     @property
     def cycle_key(self) -> str | None:
@@ -122,7 +126,8 @@ def parse_period(text: str) -> Period:
         if 1 <= n <= 12:
             return Period(int(m[1]), "month", n, n)
     raise PeriodError(
-        f"period {text!r} is not one of YYYY-Qn, YYYY-H1, YYYY-nM (n=1..12), YYYY-FY, YYYY-MM"
+        f"kỳ “{text}” không hợp lệ: dùng YYYY-Qn (quý), YYYY-H1 (6 tháng), YYYY-nM (n tháng "
+        "đầu năm, n = 1..12), YYYY-FY (năm) hoặc YYYY-MM (một tháng), vd. 2019-9M"
     )
 
 

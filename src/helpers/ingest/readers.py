@@ -117,6 +117,16 @@ def input_files(agency_dir: Path) -> list[Path]:
                   and not p.name.startswith(("~$", ".")))
 
 
+def input_hashes(raw: Path, agency: str) -> dict[str, str]:
+    """SHA-256 of every input file of an agency, by path relative to ``raw``."""
+    from ..atomic import sha256_file
+
+    adir = raw / agency
+    if not adir.is_dir():
+        return {}
+    return {p.relative_to(raw).as_posix(): sha256_file(p) for p in input_files(adir)}
+
+
 def year_from_path(rel: str) -> int | None:
     years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", rel)
     return int(years[-1]) if years else None

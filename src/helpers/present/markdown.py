@@ -7,13 +7,16 @@ from input files may contain Markdown or HTML; ``escape`` makes it literal.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
 from collections.abc import Iterable, Sequence
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$@=:&])")
+
+class Md(str):
+    """Markdown that JupyterLab renders and both publishing engines read as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
 
 
 def escape(text: object) -> str:
@@ -26,7 +29,7 @@ def escape(text: object) -> str:
 
 
 def table(rows: Iterable[Sequence[object]], header: Sequence[str],
-          align: Sequence[str] | None = None, caption: str | None = None) -> str:
+          align: Sequence[str] | None = None, caption: str | None = None) -> Md:
     """A pipe table. Cells are already formatted strings; texts from files must be
     passed through ``escape`` by the caller (numbers and labels of ours need not)."""
     align = align or ["l"] + ["r"] * (len(header) - 1)
@@ -45,18 +48,4 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[str],
     out = "\n".join(lines)
     if caption:
         out += f"\n\n: {caption}"
-    return out
-
-
-def image(png: bytes, alt: str, caption: str | None = None) -> str:
-    """An inline PNG with alt text: self-contained, so it renders the same in JupyterLab,
-    Quarto and pandoc without any path to resolve."""
-    data = base64.b64encode(png).decode("ascii")
-    cap = caption or alt
-    return f"![{escape(cap)}](data:image/png;base64,{data}){{fig-alt=\"{html.escape(alt)}\"}}"
-
-
-def figure_png(fig, dpi: int = 150) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+    return Md(out)

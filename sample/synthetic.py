@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .tasks import resolve_deadline
+from helpers.indicators.tasks import resolve_deadline
 
 FIELDS_VHTT = ("Văn hóa cơ sở", "Gia đình", "Thể thao", "Di sản văn hóa",
                "Nghệ thuật biểu diễn", "Mỹ thuật, nhiếp ảnh và triển lãm",

@@ -13,7 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .spec import WITHDRAWN_STATUSES
+from ..params import ONLINE, POSTAL, WITHDRAWN_STATUSES
+from .periods import Window
 
 RECEIVED_CELLS = ("carried_over", "new_online", "new_offline")
 OUTCOME_CELLS = ("resolved_early", "resolved_on_time", "resolved_late",
@@ -23,21 +24,6 @@ FLOW_CODES = (
     "resolved_early", "resolved_on_time", "resolved_late", "resolved_total",
     "pending_not_due", "pending_overdue", "pending_total", "withdrawn",
 )
-FLOW_LABELS = {
-    "carried_over": "Kỳ trước chuyển qua",
-    "new_online": "Mới tiếp nhận trực tuyến",
-    "new_offline": "Mới tiếp nhận trực tiếp và bưu chính",
-    "new_postal": "trong đó qua bưu chính công ích",
-    "received_total": "Tổng số hồ sơ tiếp nhận",
-    "resolved_early": "Giải quyết trước hạn",
-    "resolved_on_time": "Giải quyết đúng hạn",
-    "resolved_late": "Giải quyết quá hạn",
-    "resolved_total": "Tổng số đã giải quyết",
-    "pending_not_due": "Đang giải quyết, chưa đến hạn",
-    "pending_overdue": "Đang giải quyết, quá hạn",
-    "pending_total": "Tổng số đang giải quyết",
-    "withdrawn": "Rút hồ sơ, từ chối",
-}
 TOTAL_LABEL = "Tổng cộng"
 
 
@@ -72,7 +58,7 @@ def classify(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     in_table &= ~withdrawn | ((withdrawn_on >= s) & (withdrawn_on <= e))
     df = dossiers[in_table].copy()
     wd = withdrawn[in_table].to_numpy()
-    online = (df["channel"] == "Trực tuyến").fillna(False).to_numpy(dtype=bool)
+    online = (df["channel"] == ONLINE).fillna(False).to_numpy(dtype=bool)
     carried = (df["received_on"] < s).to_numpy()
     rec = np.where(carried, "carried_over", np.where(online, "new_online", "new_offline"))
     res = df["resolved_on"]
@@ -85,11 +71,12 @@ def classify(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
         default="pending_overdue")
     df["received_cell"] = np.where(wd, "withdrawn", rec)
     df["outcome_cell"] = np.where(wd, "withdrawn", outcome)
-    df["postal"] = (df["channel"] == "Bưu chính công ích").fillna(False).astype(bool) & ~carried
+    df["postal"] = (df["channel"] == POSTAL).fillna(False).astype(bool) & ~carried
     return df
 
 
 def _counts(part: pd.DataFrame) -> dict[str, int]:
+    """The flow codes of classified dossiers; the identity is checked, never assumed."""
     c = {k: 0 for k in FLOW_CODES}
     for k, v in part["received_cell"].value_counts().items():
         c[k] = int(v)
@@ -105,13 +92,20 @@ def _counts(part: pd.DataFrame) -> dict[str, int]:
     return c
 
 
+def flow(dossiers: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The dossiers of a window, one row each, with the cells they land in
+    (``received_cell``, ``outcome_cell``, ``postal``): the frame an analyst filters (by
+    unit, procedure, channel …) before the table and the figures are made from it."""
+    return classify(dossiers, window.start, window.end)
+
+
 def flow_table(dossiers: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """One row per lĩnh vực plus a final ``Tổng cộng`` row; columns are the flow codes."""
-    return flow_of(classify(dossiers, start, end))
+    return table(classify(dossiers, start, end))
 
 
-def flow_of(df: pd.DataFrame) -> pd.DataFrame:
-    """The flow table of dossiers already classified (``classify``)."""
+def table(df: pd.DataFrame) -> pd.DataFrame:
+    """The official table of a flow (``flow``): a row per lĩnh vực and the total row."""
     rows = []
     groups = sorted(df.groupby("field", dropna=False),
                     key=lambda kv: (pd.isna(kv[0]), str(kv[0])))  # "không ghi" last

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from .text import fold
+from ..text import fold
 
 
 class CellError(ValueError):

@@ -1,0 +1,168 @@
+"""The indicators of one agency and period: every code of the catalogue the data supports,
+with its target, whether it is met, and its value in the comparable period.
+
+``report`` gives the object written to ``indicators.json``. It holds no clock time: the
+same inputs give the same bytes; when a report was made is the run manifest's business.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import pandas as pd
+
+from . import budget as budget_mod
+from . import dossiers, rates
+from . import tasks as tasks_mod
+from .catalogue import higher_is_better
+from .periods import Period, Window
+from .targets import met, unit_of_procedures, unit_targets
+
+
+class Frames(Protocol):
+    """The normalised tables of one agency (``helpers.ingest.store.Frames``)."""
+
+    ho_so: pd.DataFrame
+    thu_tuc: pd.DataFrame
+    danh_gia: pd.DataFrame
+    pakn: pd.DataFrame
+    nhiem_vu: pd.DataFrame
+    kinh_phi: pd.DataFrame
+    chi_so: pd.DataFrame
+
+
+def of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of a plan table (catalogue, tasks, budget, self-assessed) for one year."""
+    if frame.empty or "year" not in frame:
+        return frame.iloc[0:0]
+    return frame[frame["year"] == year]
+
+
+def has_data(dossiers: pd.DataFrame, tasks: pd.DataFrame, window: Window) -> bool:
+    """Whether there is anything to report: a dossier of the window, or a task of the
+    plan (``tasks``: the plan year's rows)."""
+    s, e = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    any_dossier = not dossiers.empty and bool(((dossiers["received_on"] <= e) & (
+        dossiers["resolved_on"].isna() | (dossiers["resolved_on"] >= s))).any())
+    return any_dossier or not tasks.empty
+
+
+def values(frames: Frames, window: Window, year: int, flow: pd.DataFrame | None = None
+           ) -> dict[str, dict[str, Any]]:
+    """Indicator values (without targets and comparables) for one window and plan year.
+    ``flow`` is the window's dossier flow when the caller has one (it may be filtered)."""
+    out: dict[str, dict[str, Any]] = {}
+    if flow is None and not frames.ho_so.empty:
+        flow = dossiers.flow(frames.ho_so, window)
+    if flow is not None:
+        out.update(rates.dossier_rates(flow))
+    if not frames.danh_gia.empty or flow is not None:
+        out.update(rates.satisfaction(frames.danh_gia, window))
+        if "dossiers.resolved_total" in out:
+            out["rate.rating_coverage"] = rates.rate(out["ratings.total"]["value"],
+                                                     out["dossiers.resolved_total"]["value"])
+    if not frames.pakn.empty or flow is not None:
+        out.update(rates.feedback(frames.pakn, window))
+    out.update(rates.procedures(of_year(frames.thu_tuc, year)))
+    plan = of_year(frames.nhiem_vu, year)
+    if not plan.empty:
+        counts = tasks_mod.task_counts(tasks_mod.task_states(plan, window.end, year))
+        out.update({code: rates.indicator(v) for code, v in counts.items()
+                    if code != "tasks.due_done"})
+        out["rate.tasks_done"] = rates.rate(counts["tasks.due_done"], counts["tasks.due"])
+    bud = of_year(frames.kinh_phi, year)
+    if not bud.empty:
+        planned, spent = budget_mod.totals(bud)
+        out["budget.planned"] = rates.indicator(planned)
+        out["budget.spent"] = rates.indicator(spent)
+        out["rate.budget_spent"] = rates.rate(spent, planned)
+    out.update(rates.self_assessed(of_year(frames.chi_so, year)))
+    return out
+
+
+def _value(d: dict[str, dict[str, Any]], code: str) -> Any:
+    return d.get(code, {}).get("value")
+
+
+def compare(now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]],
+            targets: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Each indicator with its growth, target, ``met`` and comparable value."""
+    now = dict(now)
+    now["growth.online_procedures"] = rates.growth(_value(now, "procedures.online"),
+                                                   _value(before, "procedures.online"))
+    if "dossiers.new_postal" in now:
+        now["growth.postal"] = rates.growth(_value(now, "dossiers.new_postal"),
+                                            _value(before, "dossiers.new_postal"))
+    out: dict[str, dict[str, Any]] = {}
+    for code in sorted(now):
+        item = dict(now[code])
+        target = targets.get(code, item.pop("source_target", None))
+        item.pop("source_target", None)
+        item["target"] = target
+        item["met"] = met(item["value"], target, higher_is_better(code))
+        # a growth already compares with the year before: it has no comparable of its own
+        item["comparable"] = None if code.startswith("growth.") else _value(before, code)
+        out[code] = {k: item[k] for k in ("value", "numerator", "denominator", "target",
+                                          "met", "comparable")} | (
+            {"name": item["name"]} if "name" in item else {})
+    return out
+
+
+def report(frames: Frames, period: Period, rule: str, agency: str,
+           targets: dict[str, float], unit_specs: list[dict[str, Any]] | None = None,
+           flow: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The ``indicators.json`` object of the spec for one agency and period.
+
+    ``flow`` is the period's dossier flow as the notebook holds it (perhaps filtered by
+    an analyst): the figures are then those of the table shown beside them."""
+    window = period.window(rule)  # type: ignore[arg-type]
+    comp_window = period.comparable.window(rule)  # type: ignore[arg-type]
+    now = values(frames, window, period.year, flow)
+    before = values(frames, comp_window, period.year - 1)
+    flow = flow if flow is not None else (dossiers.flow(frames.ho_so, window)
+                                          if not frames.ho_so.empty else None)
+    return {
+        "agency": agency,
+        "period": period.id,
+        "period_label": period.label,
+        "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+        "comparable_window": {"start": comp_window.start.isoformat(),
+                              "end": comp_window.end.isoformat()},
+        "rule": rule,
+        "indicators": compare(now, before, targets),
+        "tables": tables(frames, period, window, flow, unit_specs),
+    }
+
+
+def tables(frames: Frames, period: Period, window: Window, flow: pd.DataFrame | None,
+           unit_specs: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The per-row tables of ``indicators.json``: dossier flow by lĩnh vực, tasks by group
+    and lead, budget by area, targets by unit."""
+    out: dict[str, Any] = {}
+    if flow is not None:
+        out["dossier_flow"] = [
+            {"field": row["field"], **{f"dossiers.{c}": int(row[c]) for c in dossiers.FLOW_CODES}}
+            for _, row in dossiers.table(flow).iterrows()]
+    plan = of_year(frames.nhiem_vu, period.year)
+    if not plan.empty:
+        states = tasks_mod.task_states(plan, window.end, period.year)
+        for column, name in (("group", "tasks_by_group"), ("lead", "tasks_by_lead")):
+            summary = tasks_mod.summary_by(states.assign(**{column: states[column]
+                                                            .fillna("(không ghi)")}), column)
+            out[name] = [
+                {column: str(k), **{f"tasks.{c}": int(v) for c, v in row.items()},
+                 "rate.tasks_done": int(row["due_done"]) / int(row["due"]) if row["due"] else None}
+                for k, row in summary.iterrows()]
+    bud = of_year(frames.kinh_phi, period.year)
+    if not bud.empty:
+        out["budget_by_area"] = [
+            {"area": str(r["area"]), "items": int(r["items"]),
+             "budget.planned": int(r["planned_vnd"]), "budget.spent": int(r["spent_vnd"]),
+             "rate.budget_spent": int(r["spent_vnd"]) / int(r["planned_vnd"])
+             if r["planned_vnd"] else None}
+            for _, r in budget_mod.by_area(bud).iterrows()]
+    cat = of_year(frames.thu_tuc, period.year)
+    if unit_specs and not cat.empty and not frames.ho_so.empty:
+        year_dossiers = frames.ho_so[frames.ho_so["received_on"].dt.year == period.year]
+        out["targets_by_unit"] = unit_targets(cat, unit_of_procedures(year_dossiers), unit_specs)
+    return out

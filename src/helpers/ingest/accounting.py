@@ -1,0 +1,103 @@
+"""Row accounting: every problem as an ``Issue`` that names its place, and every row read
+counted as accepted or rejected (rows read = accepted + rejected, per file and sheet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .spec import TABLES, Table
+
+
+class InputError(Exception):
+    """Inputs with errors: no report is made from part of the data."""
+
+
+@dataclass
+class Issue:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    field: str | None
+    severity: str  # "error" | "warning"
+    message: str
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet “{self.sheet}”")
+        if self.row:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột “{self.column}”" + (f" ({self.field})" if self.field else ""))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        tag = "LỖI" if self.severity == "error" else "CẢNH BÁO"
+        return f"{tag} {self.where()}: {self.message}"
+
+
+@dataclass
+class TableRead:
+    """One table read from one file (and sheet), with its accounting."""
+
+    table: Table
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame  # accepted rows; ``_row`` holds the Excel row number
+    rows_read: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (excel row, reasons)
+    skipped: dict[str, int] = field(default_factory=dict)  # blank / total rows, not data
+    header_row: int | None = None
+    dropped_personal: list[str] = field(default_factory=list)
+
+    @property
+    def rows_accepted(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+@dataclass
+class AgencyInputs:
+    agency: str
+    reads: list[TableRead] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # relative paths read
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Accepted rows per table, all files together, with their source recorded."""
+        out: dict[str, pd.DataFrame] = {}
+        for code in TABLES:
+            parts = [r.frame.assign(_file=r.file, _sheet=r.sheet or "")
+                     for r in self.reads if r.table.code == code and len(r.frame)]
+            if parts:
+                out[code] = pd.concat(parts, ignore_index=True)
+        return out
+
+    def accounting(self) -> list[dict[str, object]]:
+        return [{"file": r.file, "sheet": r.sheet, "table": r.table.code,
+                 "rows_read": r.rows_read, "rows_accepted": r.rows_accepted,
+                 "rows_rejected": r.rows_rejected, **{f"skipped_{k}": v for k, v in
+                                                      r.skipped.items()}}
+                for r in self.reads]
+
+
+def group_by_file(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
+    out: dict[str, list[Issue]] = {}
+    for i in issues:
+        out.setdefault(i.file, []).append(i)
+    return out

@@ -1,0 +1,222 @@
+"""Charts with Vietnamese labels and alt text that states what the chart shows.
+
+Each function takes the frame a notebook holds (a flow, ratings by channel, task states)
+and returns a ``Chart``: JupyterLab shows it as a PNG, and the PNG output carries its alt
+text in its metadata for the publishing engines. With nothing to draw it returns a
+sentence saying so. Figures use the object API (``matplotlib.figure.Figure``), not pyplot,
+so nothing leaks between charts and no GUI backend is needed.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from ..indicators import dossiers
+from ..indicators.tasks import STATE_LABELS, STATES
+from . import vnformat as vn
+from .markdown import Md
+
+BLUE, GREEN, RED, GREY = "#1f5fa8", "#2e8b57", "#c0392b", "#8c8c8c"
+DPI = 150
+WIDTH = 7.5  # inches: the text width of an A4 page at print size
+LABEL_CHARS = 38  # a category label wraps (never is cut) at this width
+MAX_BARS = 25
+
+
+@dataclass
+class Chart:
+    figure: Figure
+    alt: str
+    title: str
+
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"image/png": self.png()}, {"image/png": {"alt": self.alt}}
+
+
+def plain(text: object) -> str:
+    """Text from a file drawn literally: ``$`` would start matplotlib's mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def wrap(text: object, width: int = LABEL_CHARS) -> str:
+    return "\n".join(textwrap.wrap(plain(text), width)) or ""
+
+
+def _pct_axis(axis, span: float) -> None:
+    """Percent ticks at round steps (1, 2, 5, 10, 20 or 25 points), labelled without
+    rounding a tick to a value it is not."""
+    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if span / s <= 6)
+    axis.set_major_locator(MultipleLocator(step))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: vn.percent(v, 0)))
+
+
+def _lower_bound(values: list[float], target: float | None) -> float:
+    """A round lower limit for a rate axis: a little under the lowest bar or target."""
+    lo = min(values + ([target] if target is not None else []))
+    return max(0.0, math.floor((lo - 0.05) * 20) / 20)
+
+
+def rate_bars(names: list[str], rates: list[float], target: float | None, xlabel: str,
+              title: str, what: str) -> Chart:
+    """Horizontal bars of rates (lowest first), green at or above the target, red below,
+    the target drawn as a dashed line, each bar labelled with its value."""
+    fig = Figure(figsize=(WIDTH, 0.45 * len(names) + 1.3))
+    ax = fig.subplots()
+    colors = [GREEN if target is None or r >= target else RED for r in rates]
+    ax.barh([wrap(n) for n in names], rates, color=colors)
+    lo = _lower_bound(rates, target)
+    ax.set_xlim(lo, 1.0)
+    _pct_axis(ax.xaxis, 1.0 - lo)
+    if target is not None:
+        ax.axvline(target, color=GREY, linestyle="--", linewidth=1)
+        ax.text(target, len(names) - 0.4, f" chỉ tiêu {vn.share(target)}", color=GREY,
+                fontsize=9, va="bottom")
+    for y, r in enumerate(rates):
+        ax.text(r, y, " " + vn.percent(r), va="center", fontsize=9)
+    ax.set_xlabel(xlabel)
+    ax.tick_params(labelsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    missed = sum(1 for r in rates if target is not None and r < target)
+    alt = (f"Biểu đồ thanh ngang: {title.lower()}, {len(names)} {what}; cao nhất "
+           f"{names[-1]} {vn.percent(rates[-1])}, thấp nhất {names[0]} {vn.percent(rates[0])}"
+           + (f"; {missed} {what} dưới chỉ tiêu {vn.share(target)}." if target else "."))
+    return Chart(fig, alt, title)
+
+
+def on_time(flow: pd.DataFrame, target: float | None = None, what: str = "lĩnh vực"
+            ) -> Chart | Md:
+    """Share of resolved dossiers resolved on time per lĩnh vực of a flow, against the
+    target; with more than ``MAX_BARS`` lĩnh vực, the lowest: those that need attention."""
+    rows = dossiers.table(flow).iloc[:-1]
+    rows = rows[rows["resolved_total"] > 0].copy()
+    if rows.empty:
+        return Md("_Không có hồ sơ được giải quyết trong kỳ._")
+    rows["rate"] = (rows["resolved_early"] + rows["resolved_on_time"]) / rows["resolved_total"]
+    rows = rows.sort_values(["rate", "field"])
+    total = len(rows)
+    rows = rows.head(MAX_BARS)
+    title = (f"Tỷ lệ giải quyết đúng hạn theo {what}" if total <= MAX_BARS else
+             f"Tỷ lệ giải quyết đúng hạn: {len(rows)} {what} thấp nhất trong {total}")
+    return rate_bars(rows["field"].tolist(), rows["rate"].tolist(), target,
+                     "Tỷ lệ giải quyết đúng hạn và trước hạn", title, what)
+
+
+def channels(indicators: dict[str, dict[str, Any]], label: str, comparable_label: str
+             ) -> Chart | Md:
+    """New dossiers by channel, this period against the comparable one (from the
+    ``dossiers.*`` indicators and their comparable values)."""
+
+    def parts(key: str) -> list[int] | None:
+        try:
+            online = indicators["dossiers.new_online"][key]
+            offline = indicators["dossiers.new_offline"][key]
+            postal = indicators["dossiers.new_postal"][key]
+        except KeyError:
+            return None
+        if online is None or offline is None or postal is None:
+            return None
+        return [int(online), int(offline - postal), int(postal)]
+
+    now, before = parts("value"), parts("comparable")
+    if not now or sum(now) == 0:
+        return Md("_Không có hồ sơ mới tiếp nhận trong kỳ._")
+    if before is not None and sum(before) == 0:
+        before = None
+    names = ["Trực tuyến", "Trực tiếp", "Bưu chính công ích"]
+    fig = Figure(figsize=(WIDTH, 3.2))
+    ax = fig.subplots()
+    width = 0.38
+    xs = range(len(names))
+    ax.bar([x + width / 2 for x in xs], now, width, label=label, color=BLUE)
+    if before:
+        ax.bar([x - width / 2 for x in xs], before, width, label=comparable_label, color=GREY)
+    for x, v in zip(xs, now, strict=True):
+        ax.text(x + width / 2, v, vn.integer(v), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(list(xs), names)
+    ax.set_ylabel("Số hồ sơ mới tiếp nhận")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: vn.integer(v)))
+    ax.tick_params(labelsize=9)
+    ax.legend(frameon=False, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    alt = (f"Biểu đồ cột: hồ sơ mới tiếp nhận theo hình thức nộp, {label}: trực tuyến "
+           f"{vn.integer(now[0])} ({vn.percent(now[0] / sum(now))}), trực tiếp "
+           f"{vn.integer(now[1])}, bưu chính công ích {vn.integer(now[2])}"
+           + (f"; {comparable_label}: trực tuyến {vn.integer(before[0])}." if before else "."))
+    return Chart(fig, alt, "Hồ sơ mới tiếp nhận theo hình thức nộp")
+
+
+def satisfaction(by_channel: pd.DataFrame, target: float | None = None) -> Chart | Md:
+    """Satisfied share per rating channel (``rates.satisfaction_by_channel``)."""
+    rows = by_channel[by_channel["ratings"] > 0].sort_values(["rate", "channel"])
+    if rows.empty:
+        return Md("_Không có lượt đánh giá trong kỳ._")
+    chart = rate_bars(rows["channel"].tolist(), rows["rate"].tolist(), target,
+                      "Tỷ lệ đánh giá hài lòng và rất hài lòng",
+                      "Mức độ hài lòng theo kênh đánh giá", "kênh")
+    chart.alt = "Biểu đồ thanh ngang: tỷ lệ hài lòng theo kênh đánh giá; " + "; ".join(
+        f"{r.channel} {vn.percent(r.rate)} ({vn.integer(r.satisfied)}/{vn.integer(r.ratings)} "
+        "lượt)" for r in rows.itertuples()) + "."
+    return chart
+
+
+def tasks(summary: pd.DataFrame) -> Chart | Md:
+    """Stacked bars of task states per plan group (``tasks.summary_by(states, "group")``)."""
+    if summary.empty:
+        return Md("_Không có nhiệm vụ của kế hoạch năm._")
+    colors = {"done": GREEN, "done_late": "#8fbc8f", "overdue": RED, "in_progress": BLUE,
+              "not_started": "#e0a800", "continuing": GREY}
+    labels = [wrap(g, 44) for g in summary.index]
+    height = 0.3 * sum(label.count("\n") + 1 for label in labels) + 0.2 * len(labels) + 1.8
+    fig = Figure(figsize=(WIDTH, height))
+    ax = fig.subplots()
+    left = [0] * len(summary)
+    for s in STATES:
+        vals = summary[s].tolist()
+        ax.barh(labels, vals, left=left, color=colors[s], label=STATE_LABELS[s])
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("Số nhiệm vụ")
+    ax.xaxis.set_major_locator(MultipleLocator(max(1, math.ceil(max(left) / 6))))
+    ax.tick_params(labelsize=9)
+    ax.legend(frameon=False, fontsize=9, ncol=3, loc="upper center",
+              bbox_to_anchor=(0.5, -0.12 - 0.4 / height))
+    ax.spines[["top", "right"]].set_visible(False)
+    alt = "Biểu đồ thanh chồng: trạng thái nhiệm vụ theo nhóm; " + "; ".join(
+        f"{g}: {int(r['done'] + r['done_late'])}/{int(r['total'])} hoàn thành"
+        for g, r in summary.iterrows()) + "."
+    return Chart(fig, alt, "Tiến độ nhiệm vụ theo nhóm")
+
+
+def trend(points: list[tuple[str, float | None]], title: str, target: float | None) -> Chart:
+    """A rate over periods (the agency trend page)."""
+    fig = Figure(figsize=(WIDTH, 2.8))
+    ax = fig.subplots()
+    xs = [p for p, _ in points]
+    ys = [v if v is not None else float("nan") for _, v in points]
+    ax.plot(xs, ys, marker="o", color=BLUE)
+    if target is not None:
+        ax.axhline(target, color=GREY, linestyle="--", linewidth=1)
+    known = [v for _, v in points if v is not None] + ([target] if target is not None else [])
+    if known:
+        lo = _lower_bound(known, None)
+        ax.set_ylim(lo, 1.0 + 0.02)
+        _pct_axis(ax.yaxis, 1.0 - lo)
+    ax.set_title(plain(title), fontsize=10)
+    ax.tick_params(labelsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    alt = f"Biểu đồ đường: {title}; " + "; ".join(f"{p}: {vn.percent(v)}" for p, v in points) + "."
+    return Chart(fig, alt, title)
