@@ -12,7 +12,6 @@ instead of being rendered again.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Callable
@@ -20,22 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import swap_dir
+from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
+from .engines import ASSETS, CACHE, ENGINES, WORK, pick_engine, quarto_path
 from .sources import Page, PublishError, Sources, build_sources
-
-ASSETS = Path(__file__).parent / "assets"
-WORK = "_publish"
-CACHE = ".publish-cache.json"
-
-# (sources, staging site, previous site, pages to reuse, echo, project root) → pages rendered
-Engine = Callable[[Sources, Path, Path, dict[str, str], Callable[[str], None], Path], int]
-ENGINES: dict[str, Engine] = {}
-
-
-def register(name: str) -> Callable[[Engine], Engine]:
-    def deco(fn: Engine) -> Engine:
-        ENGINES[name] = fn
-        return fn
-    return deco
 
 
 @dataclass
@@ -48,30 +34,9 @@ class PublishResult:
     reused: int
 
 
-def quarto_path() -> str | None:
-    """Quarto from ``QUARTO_PATH`` or PATH."""
-    env = os.environ.get("QUARTO_PATH")
-    if env and Path(env).is_file() and os.access(env, os.X_OK):
-        return env
-    return shutil.which("quarto")
-
-
-def pick_engine(engine: str, echo: Callable[[str], None]) -> str:
-    if engine == "quarto" and not quarto_path():
-        raise PublishError("không tìm thấy Quarto (PATH hoặc QUARTO_PATH); cài từ conda-forge "
-                           "(environment.yml) hoặc quarto.org, hoặc dùng --engine pandoc")
-    if engine == "auto":
-        if quarto_path():
-            return "quarto"
-        echo("Không có Quarto: xuất bản bằng engine pandoc + typst (cùng nguồn, cùng trang).")
-        return "pandoc"
-    return engine
-
 
 def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
                  echo: Callable[[str], None] = print) -> PublishResult:
-    from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
-
     name = pick_engine(engine, echo)
     root = root.resolve()
     site = (site if site.is_absolute() else root / site).resolve()

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..present.trends import period_label
-from . import ASSETS, register
 from .docx import Heading, add_admin_form, reference_docx
+from .engines import ASSETS, register
 from .sources import Page, PublishError, Sources
 
 

@@ -14,8 +14,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from . import quarto_path, register
 from .docx import reference_docx
+from .engines import quarto_path, register
 from .pandoc_engine import render_docx_form
 from .sources import PublishError, Sources
 

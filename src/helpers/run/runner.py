@@ -15,7 +15,6 @@ import os
 import shutil
 import time
 import traceback
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,7 +70,10 @@ def run_job(job: Job) -> JobResult:
     period = parse_period(job.period)
     agency = checked_id(job.agency, "agency id")
     final = out / period.id / agency
-    staging_root = out / period.id / STAGING / uuid.uuid4().hex
+    # one folder per agency (the period's lock keeps runs apart): the same path every run,
+    # so the executed notebook's parameters are the same bytes on a rerun
+    staging_root = out / period.id / STAGING / agency
+    shutil.rmtree(staging_root, ignore_errors=True)
     staged = staging_root / period.id / agency
     result = JobResult(agency, "failed", fingerprint=job.fingerprint,
                        inputs=job.fingerprint.get("inputs", {}))
@@ -174,6 +176,8 @@ def write_notebook(nb, output: Path) -> None:
     nb.metadata.get("papermill", {}).update(start_time=None, end_time=None, duration=None)
     count = 0
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws a random id
         cell.metadata.pop("execution", None)
         pm_meta = cell.metadata.get("papermill")
         if pm_meta is not None:
