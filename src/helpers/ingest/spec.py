@@ -103,6 +103,14 @@ PAKN = Table("pakn", "Phản ánh, kiến nghị", (
     F("topic", "Nội dung", "text", required=False),
 ), year_from="received_on", key="feedback_id", names=("Phản ánh",))
 
+# Progress as appendices write it (the seed Báo cáo 4317/BC-SVHTT and its like), read as
+# written; helpers.indicators.tasks.WRITTEN_STATUSES says what each one means.
+WRITTEN_TASK_STATUSES = (
+    "Đã hoàn thành", "Hoàn thành đúng hạn", "Hoàn thành đúng tiến độ",
+    "Đang thực hiện đúng tiến độ", "Đang thực hiện đúng tiến độ, đúng quy định",
+    "Đang thực hiện chậm tiến độ", "Đang triển khai", "Thực hiện đúng quy định",
+    "Thực hiện thường xuyên", "Thực hiện thường xuyên, đúng quy định", "Chưa triển khai",
+)
 NHIEM_VU = Table("nhiem_vu", "Nhiệm vụ kế hoạch CCHC", (
     F("task_id", "STT", "text"),
     F("group", "Nhóm nhiệm vụ", "text"),
@@ -113,7 +121,7 @@ NHIEM_VU = Table("nhiem_vu", "Nhiệm vụ kế hoạch CCHC", (
     F("deadline", "Thời gian hoàn thành", "text", required=False,
       aliases=("Thời gian", "Thời hạn")),
     F("requirement", "Yêu cầu", "text", required=False),
-    F("status", "Tiến độ", "enum", required=False, values=TASK_STATUSES),
+    F("status", "Tiến độ", "enum", required=False, values=TASK_STATUSES + WRITTEN_TASK_STATUSES),
     F("completed_on", "Ngày hoàn thành", "date", required=False),
     F("evidence", "Kết quả, văn bản", "text", required=False, aliases=("Kết quả",)),
 ), names=("Nhiệm vụ", "Phụ lục"))
