@@ -51,6 +51,7 @@ from helpers.indicators.tasks import (
     task_states,
     task_warnings,
 )
+from helpers.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_FILE = ROOT / "sample" / "plans" / "deadline_forms.txt"
@@ -324,11 +325,16 @@ def hcm_row(task_id: str) -> dict:
     return hcm_rows().set_index("task_id").loc[task_id].to_dict() | {"task_id": task_id}
 
 
-def test_the_vocabulary_is_the_ingestion_specs():
-    """Every status the spec accepts has a reading, and every reading is accepted."""
-    from helpers.ingest.spec import TABLES
+def test_the_vocabulary_reads_the_specs_statuses_and_the_seeds_phrases():
+    """The spec's four statuses and every phrase the seed appendix writes have a reading;
+    no two phrases fold to the same key."""
+    from helpers.params import TASK_STATUSES
 
-    assert set(WRITTEN_STATUSES) == set(TABLES["nhiem_vu"].field("status").values)
+    seed = set(hcm_rows()["status"].dropna())
+    assert len(seed) == 4
+    assert set(TASK_STATUSES) | seed <= set(WRITTEN_STATUSES)
+    assert all(read_status(s) is not None for s in seed)
+    assert len({fold(k) for k in WRITTEN_STATUSES}) == len(WRITTEN_STATUSES)
 
 
 @pytest.mark.parametrize(("text", "progress", "timing"), [
