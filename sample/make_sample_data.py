@@ -2,8 +2,10 @@
 
     python sample/make_sample_data.py [--out data/raw]
 
-Plan tasks and the Đồng Nai budget come from the seed documents, transcribed in
-sample/plans/ (see its README); dossiers, ratings and feedback are generated.
+Plan tasks, TP. Hồ Chí Minh's task statuses and self-assessed figures, Sở Nội vụ Đồng
+Nai's 2022 catalogue sizes and the Đồng Nai VHTTDL budget come from the seed documents,
+transcribed in sample/plans/ (its README says what is transcribed, generated, invented);
+dossiers, ratings and feedback are generated.
 """
 
 from __future__ import annotations

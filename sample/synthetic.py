@@ -3,9 +3,12 @@
 Dossiers, ratings and feedback are generated (a fixed seed per agency and year) with the
 messiness of real exports: title rows and merged cells above the header, text dates,
 Có/Không and "x" booleans, and personal-data columns filled with invented names and ID
-numbers that ingestion must drop. Plan tasks and the budget come from the transcribed seed
-documents in ``sample/plans/``. TP. Hồ Chí Minh's 2019 data is shaped so that period
-2019-10M reproduces the figures of its real progress report.
+numbers that ingestion must drop. Plan tasks come from the seed documents transcribed in
+``sample/plans/``: a progress report's statuses and evidence as written, a plan's progress
+generated. Budgets are transcribed where a seed gives amounts, else invented. TP. Hồ Chí
+Minh's 2019 data is shaped so that period 2019-10M reproduces the figures of its real
+progress report; Sở Nội vụ Đồng Nai's catalogue has the lĩnh vực and sizes of its 2022
+plan's Phụ lục II, each lĩnh vực handled by the unit the appendix assigns it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ FIELDS_DL = ("Du lịch", "Lữ hành", "Cơ sở lưu trú du lịch")
 FIELDS_NV = ("Tổ chức hành chính, sự nghiệp nhà nước", "Công chức, viên chức",
              "Thi đua, khen thưởng", "Tôn giáo", "Văn thư, lưu trữ", "Chính quyền địa phương",
              "Tổ chức phi chính phủ")
+# Sở Nội vụ Đồng Nai, Kế hoạch CCHC 2022, Phụ lục II: lĩnh vực as written, number of
+# procedures, and the unit (params/agencies.yml) that handles them
+NV_2022_FIELDS = {"Lĩnh vực thuộc phòng CCVC": (5, "CCVC"),
+                  "Lĩnh vực thuộc Phòng TCCQ": (44, "TCCQ"),
+                  "Lĩnh vực TĐKT": (22, "TDKT"),
+                  "Lĩnh vực VTLT": (3, "VTLT"),
+                  "Lĩnh vực tín ngưỡng, tôn giáo": (53, "BTG")}
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
             "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc", "Đức", "Hoài", "Kim")
@@ -55,6 +65,13 @@ class AgencyShape:
     budget: dict[int, str] = field(default_factory=dict)
     late_share: float = 0.01
     units: tuple[str, ...] = ("VP", "QLVH", "QLTT")
+    # lĩnh vực → (number of procedures, handling unit): a catalogue of given sizes whose
+    # dossiers go to their lĩnh vực's unit (else fields take turns and units are drawn)
+    field_units: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted(self.dossiers_per_year))
 
 
 SAMPLE_AGENCIES = (
@@ -75,11 +92,14 @@ SAMPLE_AGENCIES = (
                 {2018: 0.10, 2019: 0.22}, style="one_workbook", text_dates=False,
                 plans={2018: "so-vhtt-tphcm-nd61-2018.csv", 2019: "so-vhtt-tphcm-2019.csv"},
                 late_share=0.0, units=("VP", "QLVH", "QLTDTT", "QLNT", "KTVHP")),
-    AgencyShape("so-noi-vu-dong-nai", "Đồng Nai", FIELDS_NV,
-                {2018: 2800, 2019: 3100}, {2018: (110, 20), 2019: (112, 46)},
-                {2018: 0.06, 2019: 0.17}, style="igate",
-                plans={2018: "so-noi-vu-dong-nai-2019.csv", 2019: "so-noi-vu-dong-nai-2019.csv"},
-                late_share=0.008, units=("VP", "CCHC", "TCBC", "CCVC", "TT")),
+    # plan tasks only for 2022, the one year with a real plan; 82 of 127 procedures online
+    # at the plan's writing (Phụ lục II) is the 2021 catalogue, the other counts are made up
+    AgencyShape("so-noi-vu-dong-nai", "Đồng Nai", tuple(NV_2022_FIELDS),
+                {2018: 2800, 2019: 3100, 2021: 3300, 2022: 3600},
+                {2018: (127, 20), 2019: (127, 46), 2021: (127, 82), 2022: (127, 104)},
+                {2018: 0.06, 2019: 0.17, 2021: 0.3, 2022: 0.4}, style="igate",
+                plans={2022: "so-noi-vu-dong-nai-2022.csv"}, late_share=0.008,
+                units=tuple(u for _, u in NV_2022_FIELDS.values()), field_units=NV_2022_FIELDS),
 )
 
 # TP. Hồ Chí Minh, period 2019-10M (decree09: 15/12/2018 – 14/10/2019): the progress report
@@ -112,10 +132,12 @@ def procedures(shape: AgencyShape, year: int) -> list[dict[str, object]]:
     rows = []
     yr = random.Random(f"{shape.id}/thu_tuc/{year}")
     online_idx = set(yr.sample(range(total), online))
+    sized = [f for f, (n, _) in shape.field_units.items() for _ in range(n)]
     for i in range(total):
-        f = shape.fields[i % len(shape.fields)]
+        f = sized[i] if sized else shape.fields[i % len(shape.fields)]
+        name = f"TTHC số {i + 1} – {f}" if sized else f"Thủ tục {f.lower()} số {i + 1}"
         level = ("Toàn trình" if yr.random() < 0.3 else "Một phần") if i in online_idx else "Không"
-        rows.append({"procedure_code": codes[i], "procedure_name": f"Thủ tục {f.lower()} số {i + 1}",
+        rows.append({"procedure_code": codes[i], "procedure_name": name,
                      "field": f, "online_level": level, "postal": yr.random() < 0.8,
                      "published": yr.random() < 0.97, "sample_dossier": yr.random() < 0.6})
     return rows
@@ -134,6 +156,8 @@ def dossiers(shape: AgencyShape, year: int, procs: list[dict[str, object]],
     rows = []
     for i in range(n):
         p = rng.choice(procs)
+        if shape.field_units and i < len(procs):  # every procedure has its dossiers
+            p = procs[i]
         received = _rand_day(rng, start, end)
         online_ok = p["online_level"] != "Không"
         r = rng.random()
@@ -155,10 +179,13 @@ def dossiers(shape: AgencyShape, year: int, procs: list[dict[str, object]],
             resolved, status = None, "Đang giải quyết"
         late = resolved is not None and resolved > due
         fee = rng.random() < 0.7
+        unit = rng.choice(shape.units)
+        if shape.field_units:
+            unit = shape.field_units[str(p["field"])][1]
         rows.append({
             "dossier_id": f"{prefix}{shape.id.split('-')[1].upper()}-{year}-{i + 1:06d}",
             "procedure_code": p["procedure_code"], "procedure_name": p["procedure_name"],
-            "field": p["field"], "unit": rng.choice(shape.units), "channel": channel,
+            "field": p["field"], "unit": unit, "channel": channel,
             "received_on": received, "due_on": due, "resolved_on": resolved, "status": status,
             "apology_sent": late and rng.random() < 0.7,
             "paid_online": (channel == "Trực tuyến" and rng.random() < 0.6) if fee else None,
@@ -253,44 +280,47 @@ def feedback(shape: AgencyShape, year: int) -> list[dict[str, object]]:
 
 
 def plan_tasks(shape: AgencyShape, year: int, plans_dir: Path) -> list[dict[str, object]]:
-    """The seed plan's tasks with a progress snapshot taken at the end of ``year``."""
+    """The seed's tasks for ``year``. A progress report's rows (a status or evidence
+    written) keep them as written, with no completion date: the report gives none. A
+    plan's rows get a generated progress snapshot taken at the end of ``year``."""
     name = shape.plans.get(year)
     if not name:
         return []
     with open(plans_dir / name, encoding="utf-8") as fh:
         source = list(csv.DictReader(fh))
+    reported = any(row["status_text"] or row["evidence"] for row in source)
     rng = random.Random(f"{shape.id}/nhiem_vu/{year}")
     out = []
     for row in source:
         deadline_text = row["deadline"]
         if year == 2018 and "2019" in name:
             deadline_text = deadline_text.replace("2019", "2018")
-        d = resolve_deadline(deadline_text, year)
-        status_text = row.get("status_text", "") or ""
-        completed = None
-        if status_text:  # the progress report's own words
-            done = "hoàn thành" in status_text.lower() or "đã" in status_text.lower()
-            status = "Hoàn thành" if done else "Đang thực hiện"
-            if done:
-                completed = min(d.on, date(year, 10, 31)) if d.on else date(year, 9, 30)
-        elif d.on is None:
-            status = "Đang thực hiện"
+        if reported:
+            status, completed = row["status_text"] or None, None
         else:
-            u = rng.random()
-            if u < 0.80:
-                status, completed = "Hoàn thành", d.on - timedelta(days=rng.randint(0, 25))
-            elif u < 0.88:
-                status, completed = "Hoàn thành trễ hạn", d.on + timedelta(days=rng.randint(3, 40))
-            elif u < 0.96:
-                status = "Đang thực hiện"
-            else:
-                status = "Chưa thực hiện"
+            status, completed = _generated_progress(resolve_deadline(deadline_text, year), rng,
+                                                    date(year, 12, 31))
         out.append({"task_id": row["task_id"], "group": row["group"], "task": row["task"],
                     "product": row["product"], "lead": row["lead"], "partners": row["partners"],
                     "deadline": deadline_text, "requirement": row["requirement"],
-                    "status": status, "completed_on": completed,
-                    "evidence": row.get("evidence", "")})
+                    "status": status, "completed_on": completed, "evidence": row["evidence"]})
     return out
+
+
+def _generated_progress(d, rng: random.Random, snapshot: date) -> tuple[str, date | None]:
+    """A made-up status and completion date that agree with the deadline ``d`` and with
+    the day the snapshot is taken (nothing is finished after it)."""
+    if d.on is None:
+        return "Đang thực hiện", None
+    u = rng.random()
+    if u < 0.80:
+        return "Hoàn thành", d.on - timedelta(days=rng.randint(0, 25))
+    if u < 0.88:
+        done = d.on + timedelta(days=rng.randint(3, 40))
+        return ("Hoàn thành trễ hạn", done) if done <= snapshot else ("Đang thực hiện", None)
+    if u < 0.96:
+        return "Đang thực hiện", None
+    return "Chưa thực hiện", None
 
 
 def budget_rows(shape: AgencyShape, year: int, plans_dir: Path) -> list[dict[str, object]]:
@@ -315,7 +345,29 @@ def budget_rows(shape: AgencyShape, year: int, plans_dir: Path) -> list[dict[str
     return rows
 
 
+# TP. Hồ Chí Minh's 2019 progress report (Báo cáo 4317/BC-SVHTT) states these figures: the
+# percentages are written in the name's unit, as the report gives no counts behind them.
+HCM_2019_SELF = (
+    {"code": "EMAIL_LANH_DAO", "name": "Tỷ lệ Lãnh đạo Sở sử dụng thư điện tử (%)",
+     "value": 100, "unit": "%", "note": "“đạt 100%” (nhiệm vụ 35)"},
+    {"code": "EMAIL_CONG_CHUC",
+     "name": "Tỷ lệ công chức sử dụng thư điện tử trong công việc (%, “đạt trên”)",
+     "value": 91.5, "unit": "%", "note": "“đạt trên 91,5%” (nhiệm vụ 35)"},
+    {"code": "TTHC_BUU_CHINH",
+     "name": "TTHC thực hiện dịch vụ nhận và chuyển phát hồ sơ qua bưu chính công ích",
+     "value": 59, "unit": "TTHC", "note": "nhiệm vụ 12"},
+    {"code": "TTHC_CONG_KHAI", "name": "Tổng số TTHC được công khai tại Sở", "value": 79,
+     "unit": "thủ tục", "note": "nhiệm vụ 13"},
+    {"code": "DAO_TAO",
+     "name": "Lượt công chức, viên chức được cử tham dự các khóa đào tạo, bồi dưỡng (“hơn”)",
+     "value": 98, "unit": "lượt", "note": "“Cử hơn 98 lượt” (nhiệm vụ 22)"},
+)
+
+
 def self_assessed(shape: AgencyShape, year: int) -> list[dict[str, object]]:
+    """The figures a seed report states, else made-up ones."""
+    if shape.id == "so-vhtt-tphcm" and year == 2019:
+        return [dict(r) for r in HCM_2019_SELF]
     rng = random.Random(f"{shape.id}/chi_so/{year}")
     docs = rng.randint(3000, 9000)
     leaders = rng.randint(4, 9)
@@ -471,8 +523,10 @@ def write_agency_year(shape: AgencyShape, agency_name: str, year: int, out: Path
     return written
 
 
-def agency_tables(shape: AgencyShape, plans_dir: Path, years: tuple[int, ...] = (2018, 2019)
+def agency_tables(shape: AgencyShape, plans_dir: Path, years: tuple[int, ...] | None = None
                   ) -> dict[int, dict[str, list[dict]]]:
+    """Every table of one agency for ``years`` (default: the years it has dossiers for)."""
+    years = years or shape.years
     out: dict[int, dict[str, list[dict]]] = {}
     for year in years:
         procs = procedures(shape, year)

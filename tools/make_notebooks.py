@@ -124,7 +124,11 @@ tables.budget(by_area)
 tables.tasks_appendix(states)
 '''),
     md("## Chất lượng dữ liệu"),
-    code("tables.data_quality(meta)"),
+    code('''
+# Cảnh báo về nhiệm vụ: ngày hoàn thành sau thời gian lấy số liệu, tiến độ trái với ngày văn bản
+meta["issues"] = meta["issues"] + tasks.task_warnings(states, window.end)
+tables.data_quality(meta)
+'''),
     md("## Tải về"),
     code("tables.downloads()"),
     code('''

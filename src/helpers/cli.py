@@ -91,7 +91,10 @@ def _params(params_dir: Path):
 @click.option("--data", "data_dir", default=None, help="Thư mục dữ liệu (mặc định: data/).")
 @click.option("--params", "params_dir", default=None, help="Thư mục tham số (mặc định: params/).")
 @click.option("--agency", "agencies", multiple=True, help="Chỉ kiểm tra cơ quan này.")
-def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...]) -> None:
+@click.option("--period", "period_id", default=None, help="Kỳ báo cáo (vd. 2019-10M): cảnh báo "
+              "thêm nhiệm vụ có ngày hoàn thành sau kỳ hoặc tiến độ trái với ngày văn bản.")
+def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...],
+          period_id: str | None) -> None:
     """Kiểm tra tham số và mọi tệp đầu vào; in từng lỗi với tệp, trang tính, dòng, cột."""
     from .ingest.accounting import group_by_file
     from .ingest.agency import read_agency
@@ -101,11 +104,17 @@ def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...
     ids = list(agencies) or list(params.agencies)
     for a in ids:
         params.agency(a)
+    if period_id:
+        from .run import schedule
+
+        period_id = schedule.resolve(period_id, params, ids)
     raw = _path(data_dir, "data") / "raw"
     errors = warnings = rows = 0
     for aid in ids:
         agency = params.agency(aid)
         inputs = read_agency(aid, raw / aid, mapping=for_agency(params, agency), root=raw)
+        if period_id:
+            inputs.issues += _task_issues(inputs, agency.rule, period_id)
         n_read = sum(r.rows_read for r in inputs.reads)
         rows += n_read
         status = "OK" if not inputs.errors else f"{len(inputs.errors)} lỗi"
@@ -132,6 +141,23 @@ def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...
         warnings += len(inputs.warnings)
     click.echo(f"Tổng: {rows} dòng, {errors} lỗi, {warnings} cảnh báo.")
     sys.exit(EXIT_FAILED if errors else EXIT_OK)
+
+
+def _task_issues(inputs, rule: str, period_id: str) -> list:
+    """Warnings about the tasks of the period's plan year: a completion date after the
+    period's data window, a status its own evidence date contradicts."""
+    from .indicators.periods import parse_period
+    from .indicators.tasks import task_states, task_warnings
+    from .ingest.accounting import Issue
+    from .ingest.readers import year_from_path
+
+    plan = inputs.tables().get("nhiem_vu")
+    if plan is None:
+        return []
+    period = parse_period(period_id)
+    plan = plan[[year_from_path(f) == period.year for f in plan["_file"]]]
+    end = period.window(rule).end
+    return [Issue(**w) for w in task_warnings(task_states(plan, end, period.year), end)]
 
 
 def _setup_log(out_dir: Path, period: str) -> Path:
