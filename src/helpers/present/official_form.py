@@ -36,7 +36,7 @@ HEADS = ("Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chín
 FIRST = ("STT", "Lĩnh vực, công việc giải quyết theo cấp")
 # columns' text widths in the Markdown: they set the relative widths on the page and the
 # PDF (portrait A4): the lĩnh vực wraps, the channel heads (4), (5) get room to be read
-WIDTHS = (3, 16, 6, 7, 9, 6, 6, 6, 6, 6, 6, 6, 6)
+WIDTHS = (3, 22, 6, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6)
 
 
 def receiving_unit(parent_name: str | None) -> str:
@@ -52,10 +52,9 @@ def markdown(form: pd.DataFrame, unit: str, receiver: str, window: Window) -> Md
     """The form as the page, the PDF and the DOCX show it: its title, the reporting and
     receiving units, the period, the unit of count, and the table with its numbered
     columns (1)–(13)."""
-    head = [f"**{TITLE}**", "",
-            f"Đơn vị báo cáo: **{escape(unit)}**\\",
-            f"Đơn vị nhận báo cáo: **{escape(receiver)}**\\",
-            f"{period_line(window)}\\", UNIT, ""]
+    head = [f"**{TITLE}**", "", f"Đơn vị báo cáo: **{escape(unit)}**", "",
+            f"Đơn vị nhận báo cáo: **{escape(receiver)}**", "", period_line(window), "",
+            UNIT, ""]
     rows: list[list[Cell]] = [
         [Cell(FIRST[0], rowspan=2), Cell(FIRST[1], rowspan=2),
          *[Cell(name, colspan=n) for name, n in GROUPS]],
@@ -68,7 +67,8 @@ def markdown(form: pd.DataFrame, unit: str, receiver: str, window: Window) -> Md
         nums = [vn.integer(r[n]) for n in NUMBERS]
         if strong:
             label, nums = f"**{label}**", [f"**{x}**" for x in nums]
-        rows.append([Cell(cell_text(r["stt"]) if r["stt"] else ""), Cell(label),
+        stt = cell_text(r["stt"]) if r["stt"] else ""
+        rows.append([Cell(f"**{stt}**" if strong and stt else stt), Cell(label),
                      *[Cell(x) for x in nums]])
     table = grid_table(rows, list(WIDTHS), header_rows=3,
                        align=["c", "l", *["c"] * len(NUMBERS)])

@@ -1,4 +1,5 @@
-"""Running a period: ingest, execute the agency notebook per agency, then the overview.
+"""Running a period: ingest, execute the agency notebook per agency, compile each declared
+parent's report from its children's outputs, then the overview.
 
 Each agency's outputs are produced in a staging directory and moved into
 ``<out>/<period>/<agency>/`` only when whole; one agency failing does not stop the
