@@ -195,6 +195,8 @@ def test_row_accounting_holds_on_the_sample_data():
     raw = ROOT / "data" / "raw"
     total = 0
     for a in params.agencies.values():
+        if params.children(a.id):
+            continue  # a declared parent: compiled from its children's reports, no exports
         inputs = read_agency(a.id, raw / a.id, mapping=for_agency(params, a), root=raw)
         assert inputs.errors == [], [str(i) for i in inputs.errors[:3]]
         for r in inputs.reads:

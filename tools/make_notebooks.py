@@ -14,8 +14,16 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def md(text: str):
-    return new_markdown_cell(text.strip())
+def md(text: str, tags: list[str] | None = None):
+    cell = new_markdown_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+# Cells tagged "appendix" (a heading cell and the cell it heads) are the report's
+# appendix: the documents place them after the body, e.g. as "Biểu số 06 kèm theo Báo cáo số …".
+APPENDIX = ["appendix"]
 
 
 def code(text: str, tags: list[str] | None = None):
@@ -37,11 +45,13 @@ out_dir = "../reports/_scratch"
 store_dir = ""
 ''', tags=["parameters"]),
     code('''
-from helpers.indicators import budget, dossiers, rates, tasks, values
+from helpers.indicators import budget, dossiers, index766, official_form, rates, tasks, values
 from helpers.indicators.periods import parse_period
 from helpers.ingest import store
 from helpers.params import load_params
 from helpers.present import charts, narrative, outputs, tables
+from helpers.present import index766 as index_tables
+from helpers.present import official_form as form_tables
 
 params = load_params(params_dir)
 a = params.agency(agency)
@@ -54,8 +64,9 @@ frames, meta = store.frames(params, a, p.years_needed(a.rule), comparable.start,
 # Hồ sơ của kỳ, mỗi dòng một hồ sơ với ô của nó trong bảng chính thức.
 # Lọc ở đây (theo lĩnh vực, đơn vị, thủ tục …): bảng, biểu đồ và chỉ số phía dưới theo bộ lọc.
 flow = dossiers.flow(frames.ho_so, window)
+index_config = params.index766.model_dump()  # Chỉ số QĐ 766: params/index766.yml
 figures = values.report(frames, p, a.rule, a.id, params.targets_for(a.id, p.year),
-                        params.apportioned_targets(p.year), flow=flow)
+                        params.apportioned_targets(p.year), flow=flow, index_config=index_config)
 ind = figures["indicators"]
 '''),
     code("tables.cover(a.name, p, a.rule)"),
@@ -118,6 +129,27 @@ tables.budget(by_area)
 '''),
     md("## 7. Chỉ số tự đánh giá"),
     code("tables.self_assessed(ind)"),
+    md("## 8. Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)"),
+    code('''
+#| tbl-cap: Điểm theo nhóm và chỉ số thành phần (Quyết định 766/QĐ-TTg)
+index_tables.group_table(ind, index_config)
+'''),
+    code("index_tables.progress_note(ind)"),
+    code("index_tables.channels_note(ind)"),
+    md("### Những thủ tục làm mất nhiều điểm nhất"),
+    code('''
+# Mỗi chỉ số thành phần: 10 TTHC (hoặc nội dung phản ánh) có nhiều hồ sơ bị trừ điểm nhất
+ratios = index766.measure(values.index_inputs(frames, window, p.year, flow))
+index_tables.costs(index766.costs(ratios, ind, index_config), index_config)
+'''),
+    md("## Phụ lục: Biểu số 06/VPCP/KSTT", tags=APPENDIX),
+    code('''
+# Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Các đẳng thức (3)=(4)+(5)+(6),
+# (7)=(8)+(9)+(10), (11)=(12)+(13), (3)=(7)+(11) được kiểm tra trên từng dòng.
+form = official_form.form(dossiers.table(flow))
+receiver = form_tables.receiving_unit(params.parent_name(a) if a.parent or a.parent_name else None)
+form_tables.markdown(form, a.name, receiver, window)
+''', tags=APPENDIX),
     md("## Phụ lục: kết quả thực hiện các nhiệm vụ"),
     code('''
 #| tbl-cap: Kết quả thực hiện các nhiệm vụ của kế hoạch
@@ -133,7 +165,76 @@ tables.data_quality(meta)
     code("tables.downloads()"),
     code('''
 # Ghi indicators.json, tables.xlsx, dossier_flow.csv, quality.xlsx (không in gì ra trang)
-outputs.write(out_dir, figures, params.about(a), flow, states, by_area, meta)
+outputs.write(out_dir, figures, params.about(a), flow, states, by_area, meta, form, receiver)
+'''),
+]
+
+COMPILED_REPORT = [
+    code('''
+# Tham số: papermill thay các giá trị này khi chạy theo lịch (cchc run), sau báo cáo của
+# các cơ quan trực thuộc. Chạy tay: đọc các báo cáo trong reports/, ghi vào reports/_scratch/.
+agency = "ubnd-tinh-dong-nai"
+period = "2019-9M"
+params_dir = "../params"
+reports_dir = "../reports"
+out_dir = "../reports/_scratch"
+''', tags=["parameters"]),
+    code('''
+from helpers.indicators import official_form, rollup
+from helpers.indicators.periods import parse_period
+from helpers.params import load_params
+from helpers.present import outputs, overview, tables
+from helpers.present import index766 as index_tables
+from helpers.present import official_form as form_tables
+from helpers.present import rollup as rollup_tables
+
+params = load_params(params_dir)
+a = params.agency(agency)
+p = parse_period(period)
+index_config = params.index766.model_dump()
+children = [{"id": c.id, "rule": c.rule, **params.about(c)} for c in params.children(a.id)]
+reports = overview.load_reports(reports_dir, p.id, [c["id"] for c in children])
+'''),
+    code('''
+# Cộng số liệu của các cơ quan trực thuộc từ indicators.json của từng cơ quan (không tính lại)
+figures = rollup.report({"id": a.id, "rule": a.rule}, p, children, reports,
+                        overview.run_status(reports_dir, p.id), index_config,
+                        params.targets_for(a.id, p.year))
+rows, ind = figures["tables"]["children"], figures["indicators"]
+'''),
+    code("rollup_tables.cover(a.name, p, a.rule, rows)"),
+    code("rollup_tables.windows_note(a.rule, rows)"),
+    md("## 1. Kết quả giải quyết TTHC của các cơ quan, đơn vị trực thuộc"),
+    code('''
+#| tbl-cap: Kết quả chính của từng cơ quan, đơn vị
+rollup_tables.children_table(rows)
+'''),
+    code("index_tables.progress_note(ind)"),
+    md("## 2. Xếp hạng Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)"),
+    code('''
+#| tbl-cap: Các cơ quan, đơn vị trực thuộc theo Chỉ số phục vụ người dân, doanh nghiệp
+rollup_tables.ranking(rollup.ranking(rows), index_config)
+'''),
+    md("### Chỉ số của toàn khối (tử số, mẫu số cộng từ các cơ quan)"),
+    code('''
+#| tbl-cap: Điểm theo nhóm và chỉ số thành phần, tử số và mẫu số cộng từ các cơ quan
+index_tables.group_table(ind, index_config)
+'''),
+    md("## 3. Cơ quan, đơn vị chưa có báo cáo trong kỳ"),
+    code("rollup_tables.missing(rows)"),
+    md("## Phụ lục: Biểu số 06/VPCP/KSTT tổng hợp", tags=APPENDIX),
+    code('''
+# Biểu 06 tổng hợp: một dòng mỗi cơ quan (dòng tổng của biểu của cơ quan), theo khối;
+# các đẳng thức của biểu được kiểm tra trên từng dòng
+form = official_form.sectioned(rollup.form_sections(rows))
+receiver = form_tables.receiving_unit(params.parent_name(a) if a.parent or a.parent_name else None)
+form_tables.markdown(form, a.name, receiver, p.window(a.rule))
+''', tags=APPENDIX),
+    md("## Tải về"),
+    code('tables.downloads(("tables.xlsx", "indicators.json"))'),
+    code('''
+# Ghi indicators.json và tables.xlsx (không in gì ra trang)
+outputs.write_compiled(out_dir, figures, params.about(a), form, receiver)
 '''),
 ]
 
@@ -154,24 +255,22 @@ from helpers.present.markdown import Md
 
 params = load_params(params_dir)
 p = parse_period(period)
-names = {a.id: a.short_name for a in params.agencies.values()}
+# mỗi cơ quan; parent chỉ giữ khi là mã một cơ quan đã khai báo (cơ quan tổng hợp)
+agencies = [{"id": x.id, "rule": x.rule, **params.about(x),
+             "parent": x.parent if x.parent in params.agencies else None}
+            for x in params.agencies.values()]
 reports = overview.load_reports(reports_dir, p.id, list(params.agencies))
-Md(f"# Tổng hợp kết quả CCHC các cơ quan – {p.label}\\n\\n"
+status = overview.run_status(reports_dir, p.id)
+Md(f"# Kết quả CCHC các cơ quan – {p.label}\\n\\n"
    f"{len(reports)}/{len(params.agencies)} cơ quan có báo cáo trong kỳ.")
 '''),
-    md("## Xếp hạng theo điểm tổng hợp"),
-    code("overview.ranking(reports, params.score.model_dump(), names)"),
-    md("## Chỉ số chính của từng cơ quan so với chỉ tiêu"),
-    code("overview.headline(reports, names)"),
-    code('''
-#| fig-cap: Tỷ lệ giải quyết đúng hạn theo cơ quan
-overview.chart_on_time(reports, names, params.targets_for("", p.year).get("rate.on_time"))
-'''),
-    md("## Cơ quan chưa có báo cáo trong kỳ"),
-    code("overview.missing(list(params.agencies), reports, overview.run_status(reports_dir, p.id), names)"),
+    md("## Báo cáo tổng hợp theo cơ quan cấp trên"),
+    code("overview.parents(agencies, reports, status, p)"),
+    md("## Cơ quan chưa có cơ quan tổng hợp"),
+    code("overview.unparented(agencies, reports, status, p)"),
     code('''
 # Ghi overview.json (không in gì ra trang)
-overview.write(out_dir, p.id, reports, params.score.model_dump())
+overview.write(out_dir, p.id, agencies, reports)
 '''),
 ]
 
@@ -188,4 +287,5 @@ def write(name: str, cells: list) -> None:
 
 if __name__ == "__main__":
     write("agency_report.ipynb", AGENCY_REPORT)
+    write("compiled_report.ipynb", COMPILED_REPORT)
     write("province_overview.ipynb", PROVINCE_OVERVIEW)

@@ -231,6 +231,64 @@ class ScoreFile(BaseModel):
     groups: list[ScoreGroup] = []
 
 
+INDEX766_MEASURES = ("published_procedures", "progress", "online_full", "paid_online", "e_result",
+                     "digitized", "feedback_on_time", "dossier_satisfaction")
+Measure = Literal["published_procedures", "progress", "online_full", "paid_online", "e_result",
+                  "digitized", "feedback_on_time", "dossier_satisfaction"]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Index766Item(BaseModel):
+    """A sub-indicator of the national index: its maximum and what the data measures for
+    it (``measure``; none: the exports do not carry its inputs, "không có dữ liệu")."""
+
+    model_config = _no_extra()
+    key: Key
+    name: Text
+    max: float = Field(gt=0)
+    measure: Measure | None = None
+    numerator: str = ""
+    denominator: str = ""
+    lost: str = ""  # what counts against it, for the "what to fix" tables
+    feedback: bool = False  # its points move to the group's other items without feedback
+
+
+class Index766Group(BaseModel):
+    model_config = _no_extra()
+    key: Key
+    name: Text
+    max: float = Field(gt=0)
+    items: list[Index766Item] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Index766Group:
+        total = sum(i.max for i in self.items)
+        if abs(total - self.max) > 1e-9:
+            raise ValueError(f"nhóm “{self.key}”: tổng điểm tối đa của các chỉ số thành phần "
+                             f"là {total:g}, khác điểm tối đa của nhóm {self.max:g}")
+        return self
+
+
+class Index766File(BaseModel):
+    """``params/index766.yml``: the national service index (QĐ 766/QĐ-TTg)."""
+
+    model_config = _no_extra()
+    source: str = ""
+    total: float = 100
+    groups: list[Index766Group] = []
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Index766File:
+        keys = [i.key for g in self.groups for i in g.items]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"mã chỉ số thành phần khai báo hai lần: {', '.join(dup)}")
+        total = sum(g.max for g in self.groups)
+        if self.groups and abs(total - self.total) > 1e-9:
+            raise ValueError(f"tổng điểm tối đa của các nhóm là {total:g}, khác {self.total:g}")
+        return self
+
+
 class MappingFile(BaseModel):
     """A source system's headers and values (``params/mappings/<system>.yml``)."""
 
@@ -245,12 +303,14 @@ class Params:
     """Everything of ``params/``, validated."""
 
     def __init__(self, root: Path, agencies: list[Agency], targets: TargetsFile,
-                 periods: PeriodsFile, score: ScoreFile) -> None:
+                 periods: PeriodsFile, score: ScoreFile,
+                 index766: Index766File | None = None) -> None:
         self.root = root
         self.agencies: dict[str, Agency] = {a.id: a for a in agencies}
         self.targets = targets
         self.periods = periods
         self.score = score
+        self.index766 = index766 or Index766File()
 
     def agency(self, agency_id: str) -> Agency:
         try:
@@ -380,7 +440,7 @@ def load_params(root: Path | str = "params") -> Params:
     optional = {name: _validated(model, root / f"{name}.yml", _read_yaml(root / f"{name}.yml"))
                 if (root / f"{name}.yml").is_file() else model()
                 for name, model in (("targets", TargetsFile), ("periods", PeriodsFile),
-                                    ("score", ScoreFile))}
+                                    ("score", ScoreFile), ("index766", Index766File))}
     params = Params(root, agencies, **optional)
     _check_references(params)
     return params
@@ -402,6 +462,15 @@ def _check_references(params: Params) -> None:
         if a.parent and SAFE_ID.match(a.parent) and a.parent not in params.agencies:
             problems.append(f"{where}.parent: “{a.parent}” không phải cơ quan đã khai báo "
                             "(ghi tên đầy đủ của cơ quan chủ quản vào parent_name)")
+    for a in params.agencies.values():  # a parent must not be its own ancestor
+        chain, up = [a.id], a.parent
+        while up in params.agencies:
+            if up in chain:
+                problems.append(f"{params.root / 'agencies.yml'}: {a.id}: parent tạo thành vòng "
+                                f"({' → '.join([*chain, up])})")
+                break
+            chain.append(up)
+            up = params.agencies[up].parent
     for aid in params.targets.agencies:
         if aid not in params.agencies:
             problems.append(f"{params.root / 'targets.yml'}: agencies.{aid}: cơ quan chưa "

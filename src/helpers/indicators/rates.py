@@ -62,6 +62,7 @@ def dossier_rates(flow: pd.DataFrame) -> dict[str, Indicator]:
     out["rate.apology"] = rate(count(late, "apology_sent"), len(late))
     out["rate.online_dossiers"] = rate(t["new_online"], new)
     out["rate.postal_dossiers"] = rate(t["new_postal"], new)
+    out["rate.direct_dossiers"] = rate(t["new_offline"] - t["new_postal"], new)
     out["rate.digitized"] = rate(count(resolved, "digitized"), len(resolved))
     out["rate.e_result"] = rate(count(resolved, "e_result"), len(resolved))
     with_fee = resolved[resolved["paid_online"].notna()] if "paid_online" in resolved \

@@ -1,4 +1,5 @@
-"""The composite score (điểm) used to rank agencies in the provincial overview.
+"""A composite score (điểm): the project's own reading, a named alternative to the national
+index (``index766``), which is what reports rank agencies by; no report uses this one.
 
 Configured in ``params/score.yml`` as weighted groups of indicators. A group scores the
 mean of its indicators that have a value (0–1); groups with no value leave the score and

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from . import budget as budget_mod
-from . import dossiers, rates
+from . import dossiers, index766, rates
 from . import tasks as tasks_mod
 from .catalogue import higher_is_better
 from .periods import Period, Window
@@ -47,13 +47,26 @@ def has_data(dossiers: pd.DataFrame, tasks: pd.DataFrame, window: Window) -> boo
     return any_dossier or not tasks.empty
 
 
-def values(frames: Frames, window: Window, year: int, flow: pd.DataFrame | None = None
-           ) -> dict[str, dict[str, Any]]:
+def index_inputs(frames: Frames, window: Window, year: int, flow: pd.DataFrame | None
+                 ) -> index766.Inputs:
+    """What the national index (QĐ 766) reads of an agency for one window and plan year."""
+    if flow is None:
+        flow = (dossiers.flow(frames.ho_so, window) if not frames.ho_so.empty
+                else dossiers.classify(frames.ho_so, window.start, window.end))
+    return index766.Inputs(flow, of_year(frames.thu_tuc, year), frames.danh_gia, frames.pakn,
+                           window)
+
+
+def values(frames: Frames, window: Window, year: int, flow: pd.DataFrame | None = None,
+           index_config: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """Indicator values (without targets and comparables) for one window and plan year.
-    ``flow`` is the window's dossier flow when the caller has one (it may be filtered)."""
+    ``flow`` is the window's dossier flow when the caller has one (it may be filtered);
+    ``index_config`` (``params.index766``) adds the national index ``index766.*``."""
     out: dict[str, dict[str, Any]] = {}
     if flow is None and not frames.ho_so.empty:
         flow = dossiers.flow(frames.ho_so, window)
+    if index_config and index_config.get("groups"):
+        out.update(index766.index(index_inputs(frames, window, year, flow), index_config))
     if flow is not None:
         out.update(rates.dossier_rates(flow))
     if not frames.danh_gia.empty or flow is not None:
@@ -103,22 +116,28 @@ def compare(now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]],
         # a growth already compares with the year before: it has no comparable of its own
         item["comparable"] = None if code.startswith("growth.") else _value(before, code)
         out[code] = {k: item[k] for k in ("value", "numerator", "denominator", "target",
-                                          "met", "comparable")} | (
-            {"name": item["name"]} if "name" in item else {})
+                                          "met", "comparable")} | {
+            k: item[k] for k in EXTRA_KEYS if k in item}
     return out
+
+
+# what some indicators carry besides the spec's fields: a self-assessed figure's name; the
+# national index's points, maximum, group and state (measured, no data, not arising, moved)
+EXTRA_KEYS = ("name", "points", "max", "measured_max", "group", "state")
 
 
 def report(frames: Frames, period: Period, rule: str, agency: str,
            targets: dict[str, float], unit_specs: list[dict[str, Any]] | None = None,
-           flow: pd.DataFrame | None = None) -> dict[str, Any]:
+           flow: pd.DataFrame | None = None, index_config: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
     """The ``indicators.json`` object of the spec for one agency and period.
 
     ``flow`` is the period's dossier flow as the notebook holds it (perhaps filtered by
     an analyst): the figures are then those of the table shown beside them."""
     window = period.window(rule)  # type: ignore[arg-type]
     comp_window = period.comparable.window(rule)  # type: ignore[arg-type]
-    now = values(frames, window, period.year, flow)
-    before = values(frames, comp_window, period.year - 1)
+    now = values(frames, window, period.year, flow, index_config)
+    before = values(frames, comp_window, period.year - 1, index_config=index_config)
     flow = flow if flow is not None else (dossiers.flow(frames.ho_so, window)
                                           if not frames.ho_so.empty else None)
     return {

@@ -8,6 +8,7 @@ written whole and is the same bytes for the same inputs (no clock time inside).
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ import pandas as pd
 
 from ..atomic import write_bytes_atomic
 from ..indicators import catalogue, dossiers
+from ..indicators.official_form import CODES
+from ..indicators.periods import Window
 from ..indicators.tasks import STATE_LABELS
 from ..text import checked_id
-from . import export
+from . import export, official_form
 from . import vnformat as vn
 
 FLOW_COLUMNS = ("field", *dossiers.FLOW_CODES)
@@ -27,18 +30,33 @@ def flow_headers() -> list[str]:
     return ["Lĩnh vực", *[catalogue.label(f"dossiers.{c}") for c in dossiers.FLOW_CODES]]
 
 
-def write(out_dir: str | Path, figures: dict[str, Any], about: dict[str, Any],
-          flow: pd.DataFrame | None, states: pd.DataFrame, budget: pd.DataFrame,
-          meta: dict[str, Any]) -> None:
-    """Write the report's files under ``<out_dir>/<period>/<agency>/``. ``figures`` is
-    ``values.report``; ``about`` describes the agency for the documents made from it."""
+def _report_dir(out_dir: str | Path, figures: dict[str, Any]) -> Path:
     d = Path(out_dir) / figures["period"] / checked_id(figures["agency"], "agency id")
     d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _write_json(d: Path, figures: dict[str, Any], about: dict[str, Any]) -> None:
     data = {**figures, "report": about}
     write_bytes_atomic(d / "indicators.json", (json.dumps(data, ensure_ascii=False, indent=2,
                                                           default=str) + "\n").encode("utf-8"))
+
+
+def _window(figures: dict[str, Any]) -> Window:
+    w = figures["window"]
+    return Window(date.fromisoformat(w["start"]), date.fromisoformat(w["end"]))
+
+
+def write(out_dir: str | Path, figures: dict[str, Any], about: dict[str, Any],
+          flow: pd.DataFrame | None, states: pd.DataFrame, budget: pd.DataFrame,
+          meta: dict[str, Any], form: pd.DataFrame | None = None, receiver: str = "") -> None:
+    """Write the report's files under ``<out_dir>/<period>/<agency>/``. ``figures`` is
+    ``values.report``; ``about`` describes the agency for the documents made from it;
+    ``form`` (``official_form.form``) and ``receiver`` make the "Biểu 06" sheet."""
+    d = _report_dir(out_dir, figures)
+    _write_json(d, figures, about)
     table = dossiers.table(flow) if flow is not None and not flow.empty else None
-    tables_workbook(d / "tables.xlsx", figures, about, table, states, budget)
+    tables_workbook(d / "tables.xlsx", figures, about, table, states, budget, form, receiver)
     if table is not None:
         csv = table[list(FLOW_COLUMNS)].map(export.neutralise)
         csv.columns = flow_headers()
@@ -46,22 +64,31 @@ def write(out_dir: str | Path, figures: dict[str, Any], about: dict[str, Any],
     quality_workbook(d / "quality.xlsx", meta)
 
 
-def tables_workbook(path: Path, figures: dict[str, Any], about: dict[str, Any],
-                    table: pd.DataFrame | None, states: pd.DataFrame, budget: pd.DataFrame
-                    ) -> None:
-    wb = export.new_workbook()
+def _indicator_sheet(wb, figures: dict[str, Any], about: dict[str, Any]) -> None:
     ind = figures["indicators"]
     rows = pd.DataFrame([
         {"code": c, "name": catalogue.label(c, i.get("name")), "value": i["value"],
          "shown": vn.indicator(c, i["value"]), "numerator": i["numerator"],
          "denominator": i["denominator"], "target": i["target"],
          "met": {True: "Đạt", False: "Không đạt", None: ""}[i["met"]],
-         "comparable": i["comparable"]} for c, i in ind.items()])
+         "comparable": i["comparable"], "points": i.get("points"), "max": i.get("max")}
+        for c, i in ind.items()])
+    export.add_sheet(wb, "Chỉ số", rows, ["Mã", "Chỉ số", "Giá trị", "Hiển thị", "Tử số",
+                                          "Mẫu số", "Chỉ tiêu", "Đánh giá", "Cùng kỳ",
+                                          "Điểm (QĐ 766)", "Điểm tối đa"],
+                     heading=f"{about.get('name', figures['agency'])} – {figures['period_label']}")
+
+
+def tables_workbook(path: Path, figures: dict[str, Any], about: dict[str, Any],
+                    table: pd.DataFrame | None, states: pd.DataFrame, budget: pd.DataFrame,
+                    form: pd.DataFrame | None = None, receiver: str = "") -> None:
+    wb = export.new_workbook()
+    _indicator_sheet(wb, figures, about)
     w = figures["window"]
     span = f"{vn.day(pd.Timestamp(w['start']))} – {vn.day(pd.Timestamp(w['end']))}"
-    export.add_sheet(wb, "Chỉ số", rows, ["Mã", "Chỉ số", "Giá trị", "Hiển thị", "Tử số",
-                                          "Mẫu số", "Chỉ tiêu", "Đánh giá", "Cùng kỳ"],
-                     heading=f"{about.get('name', figures['agency'])} – {figures['period_label']}")
+    if form is not None:
+        official_form.add_sheet(wb, form, about.get("name", figures["agency"]), receiver,
+                                _window(figures))
     if table is not None:
         export.add_sheet(wb, "Giải quyết TTHC", table[list(FLOW_COLUMNS)], flow_headers(),
                          heading=f"Tình hình, kết quả giải quyết TTHC – "
@@ -79,6 +106,34 @@ def tables_workbook(path: Path, figures: dict[str, Any], about: dict[str, Any],
                                                   "Đã thực hiện (đ)"],
                          number_formats={"planned_vnd": "#,##0", "spent_vnd": "#,##0"})
     export.save(wb, path)
+
+
+CHILD_HEADS = {"name": "Cơ quan", "section": "Khối", "level": "Cấp", "rule": "Quy tắc chốt số liệu",
+               "start": "Từ ngày", "end": "Đến ngày", "reported": "Đã có báo cáo",
+               "status": "Tình trạng", **{f"dossiers.{c}": f"({n}) {catalogue.label('dossiers.' + c)}"
+                                          for n, c in CODES.items()},
+               "rate.on_time": "Tỷ lệ đã giải quyết đúng hạn", "index766.tien_do": "Tiến độ (QĐ 766)",
+               "index766.points": "Điểm QĐ 766 (/100)",
+               "index766.measured_max": "Tối đa đo được"}
+
+
+def write_compiled(out_dir: str | Path, figures: dict[str, Any], about: dict[str, Any],
+                   form: pd.DataFrame, receiver: str) -> None:
+    """A parent's compiled report files (``indicators.rollup.report``): ``indicators.json``
+    and ``tables.xlsx`` with the indicators, the compiled "Biểu 06" and a row per child."""
+    d = _report_dir(out_dir, figures)
+    _write_json(d, figures, about)
+    wb = export.new_workbook()
+    _indicator_sheet(wb, figures, about)
+    official_form.add_sheet(wb, form, about.get("name", figures["agency"]), receiver,
+                            _window(figures))
+    rows = pd.DataFrame([{**r, "start": date.fromisoformat(r["window"]["start"]),
+                          "end": date.fromisoformat(r["window"]["end"]),
+                          "reported": "Có" if r["reported"] else "Chưa"}
+                         for r in figures["tables"]["children"]])
+    rows = rows.reindex(columns=list(CHILD_HEADS))
+    export.add_sheet(wb, "Cơ quan trực thuộc", rows, list(CHILD_HEADS.values()))
+    export.save(wb, d / "tables.xlsx")
 
 
 ACCOUNTING_HEADS = {"file": "Tệp", "sheet": "Trang tính", "table": "Bảng",

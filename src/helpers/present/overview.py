@@ -1,7 +1,14 @@
-"""The provincial overview: the agencies of a period side by side.
+"""The period's overview (the period page's body): the agencies of a period, grouped by
+the body that compiles their reports, never ranked across provinces or cut-off rules.
+
+A declared parent (``parent`` naming an agency of ``params/agencies.yml``) has its own
+compiled report, where its children are summed into the official form and ranked by the
+national index; the overview links to it and lists the children under it. An agency with
+no declared parent is listed under its province and cut-off rule, with its window, and is
+not ranked: there is no body here that compiles it with others.
 
 Reads the agencies' ``indicators.json`` (never recomputes), so it shows exactly what the
-agency reports show. Missed targets are marked in words, not only colour.
+reports show.
 """
 
 from __future__ import annotations
@@ -11,16 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_bytes_atomic
-from ..indicators import catalogue
-from ..indicators.score import score
-from . import charts
+from ..indicators.periods import Period
 from . import vnformat as vn
-from .markdown import Md, escape, table
-from .tables import verdict
+from .markdown import Md, escape
 
-COLUMNS = ("rate.on_time", "rate.online_dossiers", "rate.online_procedures",
-           "rate.satisfaction", "rate.digitized", "rate.tasks_done")
 Reports = dict[str, dict[str, Any]]
+Agencies = list[dict[str, Any]]  # id, rule, parent (a declared id or None), name, short_name, province
+RULES = {"decree09": "Nghị định 09/2019/NĐ-CP", "calendar": "tháng dương lịch"}
 
 
 def load_reports(out: str | Path, period: str, agencies: list[str]) -> Reports:
@@ -31,61 +35,6 @@ def load_reports(out: str | Path, period: str, agencies: list[str]) -> Reports:
         if path.is_file():
             found[aid] = json.loads(path.read_text(encoding="utf-8"))
     return found
-
-
-def ranked(reports: Reports, config: dict[str, Any]) -> list[tuple[str, float | None, list]]:
-    rows = [(aid, *score(r["indicators"], config)) for aid, r in reports.items()]
-    return sorted(rows, key=lambda t: (t[1] is None, -(t[1] or 0), t[0]))
-
-
-def ranking(reports: Reports, config: dict[str, Any], names: dict[str, str]) -> Md:
-    rows = []
-    for rank, (aid, s, detail) in enumerate(ranked(reports, config), start=1):
-        groups = "; ".join(f"{escape(d['group'])}: {vn.percent(d['value'], 1)}" for d in detail)
-        rows.append([str(rank), f"[{escape(names.get(aid, aid))}]({aid}/report.html)",
-                     vn.number(s, 2) if s is not None else "–", groups])
-    note = "_" + escape(config.get("label", "Điểm tổng hợp")) + "_"
-    return Md(table(rows, ["Hạng", "Cơ quan", "Điểm", "Theo nhóm"], ["r", "l", "r", "l"])
-              + "\n\n" + note)
-
-
-def headline(reports: Reports, names: dict[str, str]) -> Md:
-    rows = []
-    for aid, r in sorted(reports.items()):
-        cells = []
-        for c in COLUMNS:
-            i = r["indicators"].get(c)
-            if i is None:
-                cells.append("–")
-                continue
-            mark = (f" {verdict(i['met'])} (chỉ tiêu {vn.target(c, i['target'])})"
-                    if i["met"] is not None else "")
-            cells.append(vn.indicator(c, i["value"]) + mark)
-        rows.append([escape(names.get(aid, aid)), *cells])
-    return Md(table(rows, ["Cơ quan", *[catalogue.label(c) for c in COLUMNS]])
-              + "\n\nChỉ tiêu chưa đạt được ghi bằng chữ “Không đạt” kèm chỉ tiêu, không chỉ "
-                "bằng màu.")
-
-
-def chart_on_time(reports: Reports, names: dict[str, str], target: float | None
-                  ) -> charts.Chart | Md:
-    pts = sorted(((names.get(a, a), r["indicators"].get("rate.on_time", {}).get("value"))
-                  for a, r in reports.items()), key=lambda p: (p[1] is None, p[1] or 0, p[0]))
-    pts = [(n, v) for n, v in pts if v is not None][:charts.MAX_BARS]
-    if not pts:
-        return Md("_Không có cơ quan nào có hồ sơ được giải quyết trong kỳ._")
-    return charts.rate_bars([n for n, _ in pts], [v for _, v in pts], target,
-                            "Tỷ lệ giải quyết đúng hạn và trước hạn",
-                            "Tỷ lệ giải quyết đúng hạn theo cơ quan", "cơ quan")
-
-
-def missing(agencies: list[str], reports: Reports, status: dict[str, str],
-            names: dict[str, str]) -> Md:
-    gone = [a for a in agencies if a not in reports]
-    if not gone:
-        return Md("Tất cả cơ quan đã có báo cáo.")
-    return Md("\n".join(f"- {escape(names.get(a, a))}: {escape(status.get(a, 'chưa chạy'))}"
-                        for a in gone))
 
 
 def run_status(out: str | Path, period: str) -> dict[str, str]:
@@ -100,9 +49,57 @@ def run_status(out: str | Path, period: str) -> dict[str, str]:
             for a, v in (m.get("agencies") or {}).items()}
 
 
-def write(out: str | Path, period: str, reports: Reports, config: dict[str, Any]) -> None:
-    """``overview.json`` beside the period's reports (quiet: prints nothing)."""
-    data = {"period": period, "ranking": [{"agency": a, "score": s, "groups": d}
-                                          for a, s, d in ranked(reports, config)]}
+def _line(a: dict[str, Any], reports: Reports, status: dict[str, str], period: Period) -> str:
+    """An agency's line: its report (linked) or why it has none, and its data window."""
+    w = period.window(a["rule"])
+    name = escape(a["short_name"])
+    shown = (f"[{name}]({a['id']}/report.html)" if a["id"] in reports
+             else f"{name}: {escape(status.get(a['id'], 'chưa có báo cáo'))}")
+    return f"{shown} (số liệu từ {vn.day(w.start)} đến {vn.day(w.end)}, {RULES[a['rule']]})"
+
+
+def parents(agencies: Agencies, reports: Reports, status: dict[str, str], period: Period) -> Md:
+    """Each declared parent: its compiled report and its children under it."""
+    by_id = {a["id"]: a for a in agencies}
+    heads = sorted({a["parent"] for a in agencies if a.get("parent") in by_id})
+    if not heads:
+        return Md("_Chưa khai báo cơ quan tổng hợp nào (khóa `parent` trong "
+                  "params/agencies.yml ghi mã của một cơ quan đã khai báo)._")
+    out = []
+    for pid in heads:
+        kids = [a for a in agencies if a.get("parent") == pid]
+        done = sum(1 for a in kids if a["id"] in reports)
+        out.append(f"- **{_line(by_id[pid], reports, status, period)}**: báo cáo tổng hợp "
+                   f"{done}/{len(kids)} cơ quan trực thuộc")
+        out += [f"    - {_line(a, reports, status, period)}" for a in kids]
+    return Md("\n".join(out))
+
+
+def unparented(agencies: Agencies, reports: Reports, status: dict[str, str], period: Period
+               ) -> Md:
+    """Agencies no declared parent compiles: per province, with their windows; unranked."""
+    heads = {a.get("parent") for a in agencies}
+    alone = [a for a in agencies if not a.get("parent") and a["id"] not in heads]
+    if not alone:
+        return Md("Mọi cơ quan đều thuộc một báo cáo tổng hợp.")
+    out = []
+    for province in sorted({a.get("province") or "" for a in alone}):
+        out.append(f"- {escape(province or '(không ghi tỉnh)')}")
+        out += [f"    - {_line(a, reports, status, period)}" for a in alone
+                if (a.get("province") or "") == province]
+    return Md("\n".join(out) + "\n\nCác cơ quan này không được xếp hạng chung với nhau (khác "
+              "tỉnh, khác quy tắc chốt số liệu): xếp hạng theo Chỉ số phục vụ người dân, doanh "
+              "nghiệp có trong báo cáo tổng hợp của cơ quan cấp trên, khi cơ quan đó được khai "
+              "báo.")
+
+
+def write(out: str | Path, period: str, agencies: Agencies, reports: Reports) -> None:
+    """``overview.json`` beside the period's reports (quiet: prints nothing): per parent its
+    children, and the agencies without one, with whether each has a report."""
+    ids = {a["id"] for a in agencies}
+    data = {"period": period,
+            "parents": {p: [a["id"] for a in agencies if a.get("parent") == p]
+                        for p in sorted({a.get("parent") for a in agencies} & ids)},
+            "reported": sorted(a for a in reports if a in ids)}
     write_bytes_atomic(Path(out) / period / "overview.json",
                        (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

@@ -228,7 +228,11 @@ def data_quality(meta: dict[str, Any]) -> Md:
     return Md("\n\n".join(text))
 
 
-def downloads() -> Md:
-    return Md("- [Bảng số liệu (Excel)](tables.xlsx)\n- [Chỉ số (JSON)](indicators.json)\n"
-              "- [Tình hình giải quyết TTHC (CSV)](dossier_flow.csv)\n"
-              "- [Chất lượng dữ liệu (Excel)](quality.xlsx)")
+DOWNLOADS = {"tables.xlsx": "Bảng số liệu, Biểu số 06 (Excel)", "indicators.json": "Chỉ số (JSON)",
+             "dossier_flow.csv": "Tình hình giải quyết TTHC (CSV)",
+             "quality.xlsx": "Chất lượng dữ liệu (Excel)"}
+
+
+def downloads(files: tuple[str, ...] = tuple(DOWNLOADS)) -> Md:
+    """Links to the report's files (a compiled report has no CSV or quality workbook)."""
+    return Md("\n".join(f"- [{DOWNLOADS[f]}]({f})" for f in files))

@@ -1,4 +1,5 @@
-"""Running a period: ingest, execute the agency notebook per agency, then the overview.
+"""Running a period: ingest, execute the agency notebook per agency, compile each declared
+parent's report from its children's outputs, then the overview.
 
 Each agency's outputs are produced in a staging directory and moved into
 ``<out>/<period>/<agency>/`` only when whole; one agency failing does not stop the
@@ -31,6 +32,7 @@ from .manifest import JobResult
 log = logging.getLogger("cchc")
 
 AGENCY_NOTEBOOK = "agency_report.ipynb"
+COMPILED_NOTEBOOK = "compiled_report.ipynb"
 OVERVIEW_NOTEBOOK = "province_overview.ipynb"
 STAGING = ".staging"
 
@@ -216,9 +218,9 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     t_start = time.perf_counter()
     p = parse_period(period)
     params = load_params(params_dir)
-    ids = agencies or list(params.agencies)
-    for a in ids:
+    for a in agencies or []:
         params.agency(a)  # unknown ids fail here, before any work
+    ids, parents = plan(params, agencies)
     root, data_dir, params_dir, out_dir = (x.resolve() for x in (root, data_dir, params_dir,
                                                                    out_dir))
     period_dir = out_dir / p.id
@@ -280,6 +282,12 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         bar.close()
     manifest.write(manifest_path, p.id, started, results, previous, params_dir)
     shutil.rmtree(period_dir / STAGING, ignore_errors=True)  # every job is done with it
+    for parent in parents:  # compiled from the children's outputs, deepest parents first
+        res = run_compiled(parent, p.id, params, root, params_dir, out_dir, previous,
+                           params_hash, force, warm)
+        results.append(res)
+        log.info("%s %s %.1fs %s", res.agency, res.status, res.seconds, res.error or "")
+        manifest.write(manifest_path, p.id, started, results, previous, params_dir)
     ov = None
     reports_there = any(r.status in ("ok", "skipped") for r in results)
     if overview and reports_there and (any(r.status == "ok" for r in results) or force
@@ -288,6 +296,89 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         ov = run_overview(p.id, root, params_dir, out_dir, warm=warm)
         log.info("overview %s at %.2fs", ov, time.perf_counter() - t_start)
     return RunSummary(p.id, results, ov, manifest_path)
+
+
+# ---------------------------------------------------------------- compiled reports of parents
+
+def plan(params, asked: list[str] | None) -> tuple[list[str], list[str]]:
+    """(agencies reported from their own data, parents compiled after them). A parent is a
+    declared agency others name in ``parent``: asking for it asks for its children too;
+    asking for a child recompiles its parents (skipped when nothing they read changed).
+    Parents come deepest first, so a district is compiled before its province."""
+    heads = {a.parent for a in params.agencies.values() if a.parent in params.agencies}
+
+    def below(aid: str) -> list[str]:
+        return [aid] + [x for c in params.children(aid) for x in below(c.id)]
+
+    def above(aid: str) -> list[str]:
+        up = params.agencies[aid].parent
+        return [up] + above(up) if up in params.agencies else []
+
+    wanted = list(dict.fromkeys(x for a in (asked or list(params.agencies)) for x in below(a)))
+    ids = [a for a in wanted if a not in heads]
+    parents = {x for a in wanted for x in ([a] if a in heads else []) + above(a)}
+    return ids, sorted(parents, key=lambda x: (-len(above(x)), x))
+
+
+def compiled_fingerprint(params, parent: str, period_dir: Path, notebook: Path,
+                         params_hash: str) -> dict[str, Any]:
+    """What a compiled report reads: its children's ``indicators.json`` and run status."""
+    from .. import __version__
+
+    status = manifest.read(period_dir / "manifest.json").get("agencies", {})
+    kids = {}
+    for c in params.children(parent):
+        f = period_dir / c.id / "indicators.json"
+        kids[c.id] = [sha256_file(f) if f.is_file() else None, status.get(c.id, {}).get("status")]
+    return {"children": kids, "params": params_hash, "notebook": sha256_file(notebook),
+            "version": __version__, "period": period_dir.name}
+
+
+def run_compiled(parent: str, period: str, params, root: Path, params_dir: Path, out_dir: Path,
+                 previous: dict[str, Any], params_hash: str, force: bool, warm: bool) -> JobResult:
+    """Compile a parent's report from its children's outputs, in this process: staged and
+    moved in whole like an agency's; skipped when nothing it reads changed."""
+    t0 = time.perf_counter()
+    period_dir = out_dir / period
+    notebook = root / "notebooks" / COMPILED_NOTEBOOK
+    fp = compiled_fingerprint(params, parent, period_dir, notebook, params_hash)
+    inputs = {f"{c}/indicators.json": h for c, (h, _) in fp["children"].items() if h}
+    prev = previous.get(parent, {})
+    result = JobResult(parent, "failed", fingerprint=fp, inputs=inputs)
+    changed = [k for k in fp if prev.get("fingerprint", {}).get(k) != fp[k]]
+    result.reason = ("--force" if force else "chưa có lần chạy thành công" if prev.get("status")
+                     != "ok" else "thay đổi: " + ", ".join(COMPILED_CHANGES.get(k, k) for k in changed))
+    if not force and prev.get("status") == "ok" and not changed and \
+            (period_dir / parent / "indicators.json").is_file():
+        return JobResult(parent, "skipped", reason="báo cáo của các cơ quan trực thuộc, tham số "
+                         "và notebook không đổi", inputs=inputs, outputs=prev.get("outputs", {}),
+                         fingerprint=fp)
+    if not inputs:
+        result.status, result.error = "no_data", "chưa có báo cáo của cơ quan trực thuộc nào"
+        return result
+    staging_root = period_dir / STAGING / uuid.uuid4().hex
+    staged = staging_root / period / parent
+    try:
+        staged.mkdir(parents=True)
+        execute(notebook, staged / "report.ipynb",
+                {"agency": parent, "period": period, "params_dir": str(params_dir),
+                 "reports_dir": str(out_dir), "out_dir": str(staging_root)},
+                cwd=root / "notebooks", warm=warm)
+        result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
+        swap_dir(staged, period_dir / parent)
+        result.status = "ok"
+    except Exception as exc:  # the other parents and the overview still run
+        result.failing_cell = _failing_cell(exc)
+        result.error = f"{exc.__class__.__name__}: {str(exc).strip()[-300:]}"
+        log.debug("compiled %s failed: %s", parent, traceback.format_exc())
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+        result.seconds = round(time.perf_counter() - t0, 3)
+    return result
+
+
+COMPILED_CHANGES = {"children": "báo cáo của cơ quan trực thuộc", "params": "tham số",
+                    "notebook": "notebook", "version": "phiên bản phần mềm", "period": "kỳ"}
 
 
 def _progress(total: int, enabled: bool):
