@@ -356,7 +356,8 @@ def run_compiled(parent: str, period: str, params, root: Path, params_dir: Path,
     if not inputs:
         result.status, result.error = "no_data", "chưa có báo cáo của cơ quan trực thuộc nào"
         return result
-    staging_root = period_dir / STAGING / uuid.uuid4().hex
+    staging_root = period_dir / STAGING / parent  # the same path every run (see run_job)
+    shutil.rmtree(staging_root, ignore_errors=True)
     staged = staging_root / period / parent
     try:
         staged.mkdir(parents=True)
