@@ -24,7 +24,7 @@ def computed(tmp_path_factory) -> set[str]:
     st = tmp_path_factory.mktemp("store")
     codes: set[str] = set()
     for a in params.agencies.values():
-        if not (ROOT / "data" / "raw" / a.id).is_dir():
+        if not (ROOT / "data" / "raw" / a.id).is_dir():  # a parent compiles, has no exports
             continue
         meta = store.ingest(params, a, ROOT / "data" / "raw", st)
         assert meta["ok"], a.id
@@ -33,7 +33,8 @@ def computed(tmp_path_factory) -> set[str]:
             frames = store.load(st, a.id, p.years_needed(a.rule),
                                 since=p.comparable.window(a.rule).start)
             figures = report(frames, p, a.rule, a.id, params.targets_for(a.id, p.year),
-                             params.apportioned_targets(p.year))
+                             params.apportioned_targets(p.year),
+                             index_config=params.index766.model_dump())
             codes |= set(figures["indicators"])
     return codes
 
