@@ -41,8 +41,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # fsync/write name no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 
@@ -98,20 +100,28 @@ class Busy(RuntimeError):
 
 @contextmanager
 def exclusive(lock_file: Path, busy: Callable[[str], str], wait: bool = False,
-              timeout: float = 6 * 3600, error: type[Exception] = Busy) -> Iterator[None]:
+              timeout: float = 6 * 3600, error: type[Exception] = Busy,
+              waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold ``lock_file`` (an OS lock: the kernel releases it when its process dies, so
     a killed holder's lock is taken over). Beside it ``<lock>.owner`` names the holder's
     pid, host and start; a second process gets ``error(busy(who))`` or, with ``wait``,
-    waits for its turn."""
+    says so through ``waiting(busy(who))`` and waits for its turn."""
     from filelock import FileLock, Timeout
 
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_file))
     owner = lock_file.with_name(lock_file.name + ".owner")
     try:
-        lock.acquire(timeout=timeout if wait else 0)
+        lock.acquire(timeout=0)
     except Timeout:
-        raise error(busy(_owner(owner))) from None
+        if not wait:
+            raise error(busy(_owner(owner))) from None
+        if waiting is not None:
+            waiting(busy(_owner(owner)))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise error(busy(_owner(owner))) from None
     try:
         owner.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                      "started": datetime.now().isoformat(timespec="seconds")}),
@@ -140,7 +150,7 @@ def os_error_text(exc: OSError) -> str:
     if code == errno.EFBIG:
         return f"tệp vượt giới hạn kích thước cho phép khi ghi{where}"
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"không có quyền ghi vào{where} (thư mục chỉ đọc?): chọn thư mục khác bằng --out"
+        return f"không có quyền ghi vào{where} (thư mục chỉ đọc?): chọn thư mục khác"
     if code == errno.ENOTDIR:
         return f"đường dẫn{where} đi qua một tệp, không phải thư mục"
     if code == errno.ENOENT:

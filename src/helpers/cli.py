@@ -198,7 +198,7 @@ def _run_group(period: str, agencies: list[str], root: Path, out: Path, params_p
     from .run.runner import run_period
 
     try:
-        with period_lock(out / period, wait=wait):
+        with period_lock(out / period, wait=wait, waiting=lambda m: click.echo(m, err=True)):
             log_path, handler = _setup_log(out, period)
             try:
                 summary = run_period(period, agencies, root, _path(data_dir, "data"),

@@ -19,11 +19,16 @@ class Md(str):
         return str(self)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def escape(text: object) -> str:
-    """Literal text: Markdown punctuation backslash-escaped, HTML made inert, one line."""
+    """Literal text: Markdown punctuation backslash-escaped, HTML made inert, one line.
+    Control characters (a bell, an escape code, a vertical tab from a pasted cell) become
+    spaces: XML (DOCX) cannot hold them and a terminal would obey them."""
     if text is None:
         return ""
-    s = re.sub(r"\s+", " ", str(text)).strip()
+    s = re.sub(r"\s+", " ", _CONTROL.sub(" ", str(text))).strip()
     s = html.escape(s, quote=False)  # & < > become entities; pandoc keeps them literal
     return re.sub(r"([\\`*_{}\[\]#|~^$@!])", r"\\\1", s)
 

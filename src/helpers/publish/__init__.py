@@ -80,10 +80,12 @@ def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
 
     def busy(what: Path) -> Callable[[str], str]:
         return lambda who: (f"{what} đang được xuất bản bởi tiến trình khác ({who}); "
-                            "dùng --wait để chờ")
+                            + ("đang chờ…" if wait else "dùng --wait để chờ"))
 
-    with exclusive(site.with_name(f".{site.name}.lock"), busy(site), wait, error=PublishError), \
-            exclusive(work.with_name(f".{work.name}.lock"), busy(work), wait, error=PublishError):
+    with exclusive(site.with_name(f".{site.name}.lock"), busy(site), wait, error=PublishError,
+                   waiting=echo), \
+            exclusive(work.with_name(f".{work.name}.lock"), busy(work), wait,
+                      error=PublishError, waiting=echo):
         clean_leftovers(site)
         return _publish(name, root, out, site, work, echo)
 

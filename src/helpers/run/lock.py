@@ -8,6 +8,7 @@ prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -18,10 +19,10 @@ class LockBusy(Busy):
     pass
 
 
-def period_lock(period_dir: Path, wait: bool = False, timeout: float = 6 * 3600
-                ) -> AbstractContextManager[None]:
+def period_lock(period_dir: Path, wait: bool = False, timeout: float = 6 * 3600,
+                waiting: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
     period_dir.mkdir(parents=True, exist_ok=True)
     return exclusive(period_dir / ".lock",
                      lambda who: f"kỳ {period_dir.name} đang được chạy bởi tiến trình khác "
-                                 f"({who}); dùng --wait để chờ",
-                     wait=wait, timeout=timeout, error=LockBusy)
+                                 f"({who}); " + ("đang chờ…" if wait else "dùng --wait để chờ"),
+                     wait=wait, timeout=timeout, error=LockBusy, waiting=waiting)
