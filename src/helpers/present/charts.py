@@ -29,7 +29,7 @@ BLUE, GREEN, RED, GREY = "#1f5fa8", "#2e8b57", "#c0392b", "#8c8c8c"
 DPI = 150
 WIDTH = 7.5  # inches: the text width of an A4 page at print size
 LABEL_CHARS = 38  # a category label wraps at this width
-LABEL_LINES = 6  # … on at most this many lines: a 5 000-character name stays a label
+LABEL_LINES = 3  # … on at most this many lines (a bar's height): a 5 000-character name stays a label
 MAX_BARS = 25
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 
@@ -20,6 +21,23 @@ class Md(str):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONG_WORD = re.compile(r"\S{61,}")
+BREAK_EVERY = 30
+ZWSP = "\u200b"
+
+
+def _breakable(word: re.Match[str]) -> str:
+    """A run of 61 or more characters without a space gets a zero-width space every 30
+    characters (never before a combining mark): a 5 000-character cell then wraps in a
+    browser, in typst (which never breaks a word by itself) and in Word."""
+    out, n = [], 0
+    for ch in word[0]:
+        if n >= BREAK_EVERY and not unicodedata.combining(ch):
+            out.append(ZWSP)
+            n = 0
+        out.append(ch)
+        n += 1
+    return "".join(out)
 
 
 def escape(text: object) -> str:
@@ -29,6 +47,7 @@ def escape(text: object) -> str:
     if text is None:
         return ""
     s = re.sub(r"\s+", " ", _CONTROL.sub(" ", str(text))).strip()
+    s = _LONG_WORD.sub(_breakable, s)
     s = html.escape(s, quote=False)  # & < > become entities; pandoc keeps them literal
     return re.sub(r"([\\`*_{}\[\]#|~^$@!])", r"\\\1", s)
 
