@@ -310,7 +310,7 @@ def test_attack_disk_full_during_a_run(tiny, reports, tmp_path):
             assert after.get(rel) == body, rel
 
 
-def test_error_handler_survives_a_full_disk(monkeypatch):
+def test_attack_error_handler_on_a_full_disk(monkeypatch):
     """The handler that logs an unexpected error's traceback must not fail itself when
     nothing can be written (no project, no temporary folder): it says so."""
     from helpers import cli
