@@ -162,7 +162,8 @@ def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):
 
 def test_bad_export_stops_that_agency_and_leaves_no_report(tiny, tmp_path):
     """One agency's export gains a bad row: its report is not produced (no figures from
-    part of the data), quality.xlsx names the row, the other agencies are done."""
+    part of the data), the refused attempt's quality.xlsx (under _failed/) names the row,
+    the other agencies are done."""
     from openpyxl import load_workbook
 
     work = tmp_path / "proj"
@@ -175,9 +176,10 @@ def test_bad_export_stops_that_agency_and_leaves_no_report(tiny, tmp_path):
     proc = cchc("run", "--period", "2019-9M", "--out", str(out), cwd=work)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "LỖI DỮ LIỆU" in proc.stdout and "ho_so_bo_sung_2019.csv, dòng 3" in proc.stdout
-    agency_dir = out / "2019-9M" / "xa-an-binh"
-    assert sorted(p.name for p in agency_dir.iterdir()) == ["quality.xlsx"]
-    wb = load_workbook(agency_dir / "quality.xlsx")
+    assert not (out / "2019-9M" / "xa-an-binh").exists()  # no report, not even a partial one
+    attempt = out / "2019-9M" / "_failed" / "xa-an-binh" / "quality.xlsx"
+    assert f"xem {attempt}" in proc.stdout
+    wb = load_workbook(attempt)
     rejected = [r for r in wb["Dòng bị loại"].iter_rows(min_row=2, values_only=True)]
     assert ("xa-an-binh/2019/ho_so_bo_sung_2019.csv", None, "ho_so", 3) in [r[:4] for r in rejected]
     for other in ("xa-binh-an", "xa-tan-hoa"):

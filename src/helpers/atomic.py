@@ -1,21 +1,27 @@
-"""Files written whole and known by their content.
+"""Files written whole, by one writer at a time, and known by their content.
 
 Nothing is ever half written: a file goes to a temporary name beside its place and is
 renamed over it; a folder is built beside its place and swapped in with two renames. A
-file is identified by its SHA-256, computed in one place.
+folder that several commands write (a period's reports, the site) is held by one of them
+at a time (``exclusive``). A file is identified by its SHA-256, computed in one place.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import socket
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +41,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # fsync/write name no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 
@@ -84,3 +92,67 @@ def stable_zip(data: bytes) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+class Busy(RuntimeError):
+    """Another process holds the lock; the message names it and says what to do."""
+
+
+@contextmanager
+def exclusive(lock_file: Path, busy: Callable[[str], str], wait: bool = False,
+              timeout: float = 6 * 3600, error: type[Exception] = Busy,
+              waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold ``lock_file`` (an OS lock: the kernel releases it when its process dies, so
+    a killed holder's lock is taken over). Beside it ``<lock>.owner`` names the holder's
+    pid, host and start; a second process gets ``error(busy(who))`` or, with ``wait``,
+    says so through ``waiting(busy(who))`` and waits for its turn."""
+    from filelock import FileLock, Timeout
+
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_file))
+    owner = lock_file.with_name(lock_file.name + ".owner")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if not wait:
+            raise error(busy(_owner(owner))) from None
+        if waiting is not None:
+            waiting(busy(_owner(owner)))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise error(busy(_owner(owner))) from None
+    try:
+        owner.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                     "started": datetime.now().isoformat(timespec="seconds")}),
+                         encoding="utf-8")
+        yield
+    finally:
+        owner.unlink(missing_ok=True)
+        lock.release()
+
+
+def _owner(owner: Path) -> str:
+    try:
+        o = json.loads(owner.read_text(encoding="utf-8"))
+        return f"pid {o['pid']} trên {o['host']}, bắt đầu {o['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
+
+
+def os_error_text(exc: OSError) -> str:
+    """A file-system fault in one Vietnamese phrase naming the path: what an operator
+    reads instead of a traceback (a full disk, a read-only folder, a file in the way)."""
+    where = f" {exc.filename}" if exc.filename else ""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"hết chỗ trống trên đĩa khi ghi{where}: giải phóng chỗ rồi chạy lại"
+    if code == errno.EFBIG:
+        return f"tệp vượt giới hạn kích thước cho phép khi ghi{where}"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"không có quyền ghi vào{where} (thư mục chỉ đọc?): chọn thư mục khác"
+    if code == errno.ENOTDIR:
+        return f"đường dẫn{where} đi qua một tệp, không phải thư mục"
+    if code == errno.ENOENT:
+        return f"không tìm thấy{where}"
+    return f"lỗi hệ thống tệp ({exc.strerror or exc.__class__.__name__}){where}"

@@ -160,7 +160,7 @@ def _task_issues(inputs, rule: str, period_id: str) -> list:
     return [Issue(**w) for w in task_warnings(task_states(plan, end, period.year), end)]
 
 
-def _setup_log(out_dir: Path, period: str) -> Path:
+def _setup_log(out_dir: Path, period: str) -> tuple[Path, logging.Handler]:
     logs = out_dir / period / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     path = logs / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
@@ -169,38 +169,71 @@ def _setup_log(out_dir: Path, period: str) -> Path:
     logger = logging.getLogger("cchc")
     logger.setLevel(logging.INFO)
     logger.addHandler(handler)
-    return path
+    return path, handler
 
 
 STATUS = {"ok": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI",
           "input_error": "LỖI DỮ LIỆU", "no_data": "không có dữ liệu"}
 
 
+def _writable(folder: Path) -> None:
+    """Fail before any work (and any kernel) when ``folder`` cannot be written: a
+    read-only or full ``--out`` is one line, not a traceback half way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
 def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str | None,
          params_dir: str | None, out_dir: str | None, executor: str, scheduler: str | None,
          force: bool, wait: bool, fresh_kernel: bool = False) -> int:
+    """Run every (period, agencies) group of ``--period``: ``previous`` gives each agency
+    its own rule's period, so one invocation may run several. Exit 1 if any agency
+    failed, 3 if nothing at all was new, else 0."""
     from .run import schedule
-    from .run.lock import LockBusy, period_lock
-    from .run.runner import run_period
 
     root = project()
+    params_path = _path(params_dir, "params")
+    params = _params(params_path)  # first: a wrong params/ is exit 2 before anything starts
+    ids = list(agencies) or list(params.agencies)
+    for a in ids:
+        params.agency(a)
+    groups = schedule.resolve(period, params, ids)
+    out = _path(out_dir, "reports")
+    _writable(out)
     if not fresh_kernel and executor != "dask":
         from .run.kernels import prestart
 
         # the overview (and a lone agency) run in this process: the kernel's start-up and
         # imports overlap with checking what changed and ingesting it
         prestart(str(root / "notebooks"))
-    params_path = _path(params_dir, "params")
-    params = _params(params_path)
-    period = schedule.resolve(period, params, list(agencies) or list(params.agencies))
-    out = _path(out_dir, "reports")
+    summaries = [_run_group(pid, group, root, out, params_path, data_dir, jobs, executor,
+                            scheduler, force, wait, fresh_kernel) for pid, group in groups]
+    if any(s.failed for s in summaries):
+        return EXIT_FAILED
+    if not any(r.status == "ok" for s in summaries for r in s.results):
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def _run_group(period: str, agencies: list[str], root: Path, out: Path, params_path: Path,
+               data_dir: str | None, jobs: int | None, executor: str, scheduler: str | None,
+               force: bool, wait: bool, fresh_kernel: bool):
+    """One period's run under its lock; prints one line per agency."""
+    from .run.lock import LockBusy, period_lock
+    from .run.runner import run_period
+
     try:
-        with period_lock(out / period, wait=wait):
-            log_path = _setup_log(out, period)
-            summary = run_period(period, list(agencies) or None, root, _path(data_dir, "data"),
-                                 params_path, out, jobs=jobs or os.cpu_count() or 1,
-                                 executor=executor, scheduler=scheduler, force=force,
-                                 progress=sys.stderr.isatty(), warm=not fresh_kernel)
+        with period_lock(out / period, wait=wait, waiting=lambda m: click.echo(m, err=True)):
+            log_path, handler = _setup_log(out, period)
+            try:
+                summary = run_period(period, agencies, root, _path(data_dir, "data"),
+                                     params_path, out, jobs=jobs or os.cpu_count() or 1,
+                                     executor=executor, scheduler=scheduler, force=force,
+                                     progress=sys.stderr.isatty(), warm=not fresh_kernel)
+            finally:
+                logging.getLogger("cchc").removeHandler(handler)
+                handler.close()
     except LockBusy as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Kỳ {summary.period}:")
@@ -211,14 +244,15 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
         click.echo(line)
         if r.failing_cell:
             click.echo(f"      tại {r.failing_cell}")
+        if r.attempt:
+            click.echo(f"      xem {r.attempt}")
+        if r.stale:
+            click.echo("      báo cáo đã có của kỳ được giữ nguyên (số liệu kỳ này chưa cập "
+                       "nhật, trang web ghi rõ)")
     if summary.overview:
         click.echo(f"  tổng hợp: {summary.overview}")
     click.echo(f"Sổ tổng hợp lần chạy: {summary.manifest}\nNhật ký: {log_path}")
-    if summary.failed:
-        return EXIT_FAILED
-    if not any(r.status == "ok" for r in summary.results):
-        return EXIT_NOTHING
-    return EXIT_OK
+    return summary
 
 
 _run_options = [
@@ -262,27 +296,28 @@ def run(**kw) -> None:
 @click.option("--out", "out_dir", default=None, help="Thư mục báo cáo (mặc định: reports/).")
 @click.option("--params", "params_dir", default=None)
 @click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
+@click.option("--wait", is_flag=True, help="Chờ nếu trang web đang được xuất bản bởi tiến trình khác.")
 def publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
-            site_dir: str | None) -> None:
+            site_dir: str | None, wait: bool) -> None:
     """Xuất bản trang web, PDF và DOCX của các báo cáo vào _site/."""
-    sys.exit(_publish(period, engine, out_dir, params_dir, site_dir))
+    sys.exit(_publish(period, engine, out_dir, params_dir, site_dir, wait))
 
 
 def _publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
-             site_dir: str | None) -> int:
+             site_dir: str | None, wait: bool = False) -> int:
     from .publish import PublishError, publish_site
     from .run import schedule
 
     params = _params(_path(params_dir, "params"))
-    period = schedule.resolve(period, params, list(params.agencies))
+    periods = [pid for pid, _ in schedule.resolve(period, params, list(params.agencies))]
     site = _path(site_dir, "_site")
     try:
         result = publish_site(project(), _path(out_dir, "reports"), site, engine=engine,
-                              echo=click.echo)
+                              echo=click.echo, wait=wait)
     except PublishError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Đã xuất bản {result.pages} trang, {result.pdfs} PDF, {result.docx} DOCX vào "
-               f"{site}/ (engine {result.engine}; kỳ {period}).")
+               f"{site}/ (engine {result.engine}; kỳ {', '.join(periods)}).")
     return EXIT_OK
 
 
@@ -291,12 +326,12 @@ def _publish(period: str, engine: str, out_dir: str | None, params_dir: str | No
 @click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto")
 @click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
 def build(engine: str, site_dir: str | None, **kw) -> None:
-    """Chạy (run) rồi xuất bản (publish)."""
+    """Chạy (run) rồi xuất bản (publish) một lần cho mọi kỳ của lần chạy."""
     code = _run(**kw)
     if code == EXIT_FAILED:
         click.echo("Một số cơ quan lỗi; vẫn xuất bản các báo cáo đã có.", err=True)
-    pcode = _publish(kw["period"], engine, kw["out_dir"], kw["params_dir"], site_dir)
-    sys.exit(code if code == EXIT_FAILED else pcode)
+    pcode = _publish(kw["period"], engine, kw["out_dir"], kw["params_dir"], site_dir, kw["wait"])
+    sys.exit(code if code in (EXIT_FAILED, EXIT_NOTHING) and pcode == EXIT_OK else pcode)
 
 
 @cli.command()
@@ -326,25 +361,30 @@ def template(out_dir: str) -> None:
 
 
 def _error_log(exc: BaseException) -> Path:
-    """Write an unexpected error's traceback where an operator finds it; its path."""
-    root = None
-    try:
-        root = find_project(Path.cwd().resolve())
-    except OSError:
-        pass
-    for folder in ([root / "reports" / "logs"] if root else []) + [Path(tempfile.gettempdir())]:
+    """Write an unexpected error's traceback where an operator finds it; its path. Never
+    fails itself (a full disk is one of the errors it reports): no place, no log."""
+    text = "".join(traceback.format_exception(exc))
+    for folder in (lambda: find_project(Path.cwd().resolve()) / "reports" / "logs",
+                   lambda: Path(tempfile.gettempdir())):
+        path = None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"loi-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-            path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+            where = folder()
+            where.mkdir(parents=True, exist_ok=True)
+            path = where / f"loi-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
             return path
-        except OSError:
-            continue
+        except (OSError, TypeError):  # TypeError: no project found (None / "reports")
+            if path is not None:
+                try:
+                    path.unlink(missing_ok=True)  # half written: not a log
+                except OSError:
+                    pass
     return Path("(không ghi được nhật ký)")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors are one line and an exit code; nothing ends in a traceback."""
+    logging.raiseExceptions = False  # a log that cannot be written (full disk) stays quiet
     try:
         cli.main(args=argv, prog_name="cchc", standalone_mode=False)
     except SystemExit:
@@ -361,6 +401,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Đã dừng.", err=True)
         sys.exit(130)
+    except OSError as exc:  # a full disk, a read-only folder: the environment, not a bug
+        from .atomic import os_error_text
+
+        path = _error_log(exc)
+        click.echo(f"Lỗi: {os_error_text(exc)} (chi tiết trong {path})", err=True)
+        sys.exit(EXIT_FAILED)
     except Exception as exc:
         path = _error_log(exc)
         click.echo(f"Lỗi không mong đợi ({exc.__class__.__name__}); chi tiết trong {path}",

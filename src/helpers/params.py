@@ -12,6 +12,7 @@ shared by reading and computing, so it lives here, beside the other configuratio
 from __future__ import annotations
 
 import fnmatch
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -65,10 +66,29 @@ def _no_extra() -> ConfigDict:
 
 
 def _text(v: Any) -> Any:
+    if isinstance(v, str) and _CONTROL.search(v):
+        # a terminal, a YAML front matter or a DOCX would each read them their own way
+        raise ValueError("chứa ký tự điều khiển (xuống dòng, tab, mã ESC): viết trên một dòng")
     return v.strip() if isinstance(v, str) else v
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Label = Annotated[str, BeforeValidator(_text)]  # a text that may be empty
+
+
+class At(ValueError):
+    """A validation error deeper than the field that raised it: ``at`` is the rest of
+    the key path (a year, an indicator code), so the message names the very key."""
+
+    def __init__(self, message: str, *at: object) -> None:
+        super().__init__(message)
+        self.at = at
+
+
+def vn_number(value: float) -> str:
+    """95.0 → "95", 0.95 → "0,95": a number as the Vietnamese reader writes it."""
+    return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 class Unit(BaseModel):
@@ -85,12 +105,12 @@ class Agency(BaseModel):
     id: str
     name: Text
     short_name: Text | None = None
-    symbol: str = ""
-    province: str = ""
-    place: str = ""
-    level: str = ""
-    parent: str | None = None
-    parent_name: str | None = None
+    symbol: Label = ""
+    province: Label = ""
+    place: Label = ""
+    level: Label = ""
+    parent: Label | None = None
+    parent_name: Label | None = None
     rule: Rule = "decree09"
     deadline_style: str | None = None
     source_system: str | None = None
@@ -126,15 +146,25 @@ class AgenciesFile(BaseModel):
         return self
 
 
+def _rate(value: float) -> float:
+    """A rate is a fraction: 95 % is written 0.95 (a 95 would make every report say
+    "chưa đạt 9500 %")."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("cần một số hữu hạn")
+    if value > 1:
+        raise ValueError(f"tỷ lệ phải nằm trong [0, 1]: viết {vn_number(value / 100)} thay vì "
+                         f"{vn_number(value)}")
+    if value < 0:
+        raise ValueError("tỷ lệ không được âm (trong [0, 1], vd. 0.95)")
+    return value
+
+
 def _rate_or_number(code: str, value: float) -> float:
     if _kind_of(code) == "rate":
-        if value > 1:
-            shown = f"{value / 100:.4f}".rstrip("0").rstrip(".").replace(".", ",")
-            raise ValueError(f"tỷ lệ phải nằm trong [0, 1]: viết {shown} thay vì "
-                             f"{str(value).replace('.', ',')}")
-        if value < 0:
-            raise ValueError("tỷ lệ không được âm")
-    elif value < 0:
+        return _rate(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("cần một số hữu hạn")
+    if value < 0:
         raise ValueError("chỉ tiêu không được âm")
     return value
 
@@ -146,8 +176,13 @@ class ApportionSpec(BaseModel):
     model_config = _no_extra()
     code: Literal["procedures.online", "procedures.online_full", "procedures.total"]
     label: Text
-    rate: float = Field(ge=0, le=1)
+    rate: float
     of: str | None = None
+
+    @field_validator("rate")
+    @classmethod
+    def _fraction(cls, v: float) -> float:
+        return _rate(v)
 
 
 class TargetsFile(BaseModel):
@@ -159,13 +194,13 @@ class TargetsFile(BaseModel):
     @field_validator("years")
     @classmethod
     def _years(cls, v: dict[int, dict[str, float]]) -> dict[int, dict[str, float]]:
-        return {y: _checked_targets(t) for y, t in v.items()}
+        return {y: _checked_targets(t, y) for y, t in v.items()}
 
     @field_validator("agencies")
     @classmethod
     def _agencies(cls, v: dict[str, dict[int, dict[str, float]]]
                   ) -> dict[str, dict[int, dict[str, float]]]:
-        return {a: {y: _checked_targets(t) for y, t in by_year.items()}
+        return {a: {y: _checked_targets(t, a, y) for y, t in by_year.items()}
                 for a, by_year in v.items()}
 
     @field_validator("apportion")
@@ -180,13 +215,16 @@ class TargetsFile(BaseModel):
         return v
 
 
-def _checked_targets(targets: dict[str, float]) -> dict[str, float]:
+def _checked_targets(targets: dict[str, float], *at: object) -> dict[str, float]:
     out = {}
     for code, value in targets.items():
         if not known_code(code):
-            raise ValueError(f"mã chỉ số “{code}” không có trong danh mục chỉ số "
-                             "(docs/data-spec.md)")
-        out[code] = _rate_or_number(code, float(value))
+            raise At(f"mã chỉ số “{code}” không có trong danh mục chỉ số "
+                     "(src/helpers/indicators/catalogue.yml)", *at, code)
+        try:
+            out[code] = _rate_or_number(code, float(value))
+        except ValueError as exc:
+            raise At(str(exc), *at, code) from None
     return out
 
 
@@ -200,13 +238,13 @@ class PeriodsFile(BaseModel):
     @field_validator("deadline_styles")
     @classmethod
     def _real_days(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        for style in v.values():
+        for name, style in v.items():
             for key, dm in style.items():
                 d, m = (int(x) for x in dm.split("/"))
                 try:
                     date(2020, m, d)  # a leap year: 29/02 is a day
                 except ValueError:
-                    raise ValueError(f"{key}: “{dm}” không phải ngày/tháng có thật") from None
+                    raise At(f"“{dm}” không phải ngày/tháng có thật (dd/mm)", name, key) from None
         return v
 
 
@@ -227,7 +265,7 @@ class ScoreGroup(BaseModel):
 
 class ScoreFile(BaseModel):
     model_config = _no_extra()
-    label: str = "Điểm tổng hợp"
+    label: Label = "Điểm tổng hợp"
     groups: list[ScoreGroup] = []
 
 
@@ -410,7 +448,9 @@ def _explain(path: Path, exc: ValidationError) -> str:
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         kind = err["type"]
         if kind == "value_error":
-            text = str(err.get("ctx", {}).get("error", err["msg"]))
+            error = err.get("ctx", {}).get("error", err["msg"])
+            text = str(error)
+            loc = ".".join(x for x in (loc, *map(str, getattr(error, "at", ()))) if x)
         elif kind == "literal_error":
             text = "phải là một trong: " + str(err.get("ctx", {}).get("expected", ""))
         else:
@@ -436,7 +476,11 @@ def load_params(root: Path | str = "params") -> Params:
     path = root / "agencies.yml"
     if not path.is_file():
         raise ConfigError(f"không tìm thấy {path}: khai báo các cơ quan ở đó (xem README)")
-    agencies = _validated(AgenciesFile, path, _read_yaml(path)).agencies
+    data = _read_yaml(path)
+    if data is None:
+        raise ConfigError(f"{path}: tệp trống; khai báo ít nhất một cơ quan dưới “agencies:” "
+                          "(xem README, mục Adding an agency)")
+    agencies = _validated(AgenciesFile, path, data).agencies
     optional = {name: _validated(model, root / f"{name}.yml", _read_yaml(root / f"{name}.yml"))
                 if (root / f"{name}.yml").is_file() else model()
                 for name, model in (("targets", TargetsFile), ("periods", PeriodsFile),

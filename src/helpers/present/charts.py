@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,8 @@ from .markdown import Md
 BLUE, GREEN, RED, GREY = "#1f5fa8", "#2e8b57", "#c0392b", "#8c8c8c"
 DPI = 150
 WIDTH = 7.5  # inches: the text width of an A4 page at print size
-LABEL_CHARS = 38  # a category label wraps (never is cut) at this width
+LABEL_CHARS = 38  # a category label wraps at this width
+LABEL_LINES = 3  # … on at most this many lines (a bar's height): a 5 000-character name stays a label
 MAX_BARS = 25
 
 
@@ -47,13 +49,27 @@ class Chart:
         return {"image/png": self.png()}, {"image/png": {"alt": self.alt}}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def plain(text: object) -> str:
-    """Text from a file drawn literally: ``$`` would start matplotlib's mathtext."""
-    return str(text).replace("$", r"\$")
+    """Text from a file drawn literally. matplotlib reads a text holding an even number
+    of unescaped ``$`` as mathtext, where ``\\``, ``^``, ``_`` and ``{`` are commands and a
+    bad formula raises when the figure is drawn. With every ``$`` escaped nothing is
+    math, and matplotlib shows each ``\\$`` as ``$``. Control characters (no glyph)
+    become spaces."""
+    s = "" if text is None else _CONTROL.sub(" ", str(text))
+    return s.replace("$", r"\$")
 
 
-def wrap(text: object, width: int = LABEL_CHARS) -> str:
-    return "\n".join(textwrap.wrap(plain(text), width)) or ""
+def wrap(text: object, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> str:
+    """A label on lines of ``width`` characters, at most ``lines`` of them (the table
+    beside the chart shows it whole). Wrapped first, escaped after, so a break never
+    separates an escape from its ``$``."""
+    out = textwrap.wrap(_CONTROL.sub(" ", "" if text is None else str(text)), width)
+    if len(out) > lines:
+        out = out[:lines - 1] + [out[lines - 1][:width - 1] + "…"]
+    return "\n".join(plain(line) for line in out)
 
 
 def _pct_axis(axis, span: float) -> None:

@@ -9,6 +9,7 @@ place whole.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,13 +21,18 @@ from openpyxl.utils import get_column_letter
 from ..atomic import stable_zip, write_bytes_atomic
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl's ILLEGAL_CHARACTERS_RE
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe; control
+    characters, which a workbook's XML cannot hold (openpyxl refuses the cell), become
+    spaces."""
+    if isinstance(value, str):
+        value = ILLEGAL.sub(" ", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

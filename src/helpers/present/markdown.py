@@ -21,11 +21,34 @@ class Md(str):
         return str(self)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LONG_WORD = re.compile(r"\S{61,}")
+BREAK_EVERY = 30
+ZWSP = "\u200b"
+
+
+def _breakable(word: re.Match[str]) -> str:
+    """A run of 61 or more characters without a space gets a zero-width space every 30
+    characters (never before a combining mark): a 5 000-character cell then wraps in a
+    browser, in typst (which never breaks a word by itself) and in Word."""
+    out, n = [], 0
+    for ch in word[0]:
+        if n >= BREAK_EVERY and not unicodedata.combining(ch):
+            out.append(ZWSP)
+            n = 0
+        out.append(ch)
+        n += 1
+    return "".join(out)
+
+
 def escape(text: object) -> str:
-    """Literal text: Markdown punctuation backslash-escaped, HTML made inert, one line."""
+    """Literal text: Markdown punctuation backslash-escaped, HTML made inert, one line.
+    Control characters (a bell, an escape code, a vertical tab from a pasted cell) become
+    spaces: XML (DOCX) cannot hold them and a terminal would obey them."""
     if text is None:
         return ""
-    s = re.sub(r"\s+", " ", str(text)).strip()
+    s = re.sub(r"\s+", " ", _CONTROL.sub(" ", str(text))).strip()
+    s = _LONG_WORD.sub(_breakable, s)
     s = html.escape(s, quote=False)  # & < > become entities; pandoc keeps them literal
     return re.sub(r"([\\`*_{}\[\]#|~^$@!])", r"\\\1", s)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import swap_dir
+from ..atomic import exclusive, swap_dir
 from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
 from .engines import ASSETS, CACHE, ENGINES, WORK, pick_engine, quarto_path
 from .sources import Page, PublishError, Sources, build_sources
@@ -36,12 +36,41 @@ class PublishResult:
 
 
 def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
-                 echo: Callable[[str], None] = print) -> PublishResult:
+                 echo: Callable[[str], None] = print, wait: bool = False) -> PublishResult:
+    """Publish under the site's lock and the work folder's (two publishes at once would
+    share ``_publish/``): a second one refuses naming the first, or waits with ``wait``."""
     name = pick_engine(engine, echo)
     root = root.resolve()
     site = (site if site.is_absolute() else root / site).resolve()
     out = (out if out.is_absolute() else root / out).resolve()
     work = out.parent / WORK  # beside reports/: <root>/_publish for the default layout
+
+    def busy(what: Path) -> Callable[[str], str]:
+        return lambda who: (f"{what} đang được xuất bản bởi tiến trình khác ({who}); "
+                            + ("đang chờ…" if wait else "dùng --wait để chờ"))
+
+    with exclusive(site.with_name(f".{site.name}.lock"), busy(site), wait, error=PublishError,
+                   waiting=echo), \
+            exclusive(work.with_name(f".{work.name}.lock"), busy(work), wait,
+                      error=PublishError, waiting=echo):
+        clean_leftovers(site)
+        return _publish(name, root, out, site, work, echo)
+
+
+def clean_leftovers(site: Path) -> int:
+    """Remove the half-built sites of a killed publish (``._site.new-*``) and the old
+    site a killed swap left (``._site.old-*``). Only called while holding the site lock."""
+    n = 0
+    for p in [*site.parent.glob(f".{site.name}.new-*"), *site.parent.glob(f".{site.name}.old-*")]:
+        shutil.rmtree(p, ignore_errors=True)
+        n += 1
+    return n
+
+
+def _publish(name: str, root: Path, out: Path, site: Path, work: Path,
+             echo: Callable[[str], None]) -> PublishResult:
+    from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
+
     sources = build_sources(out, work, ASSETS)
     cache_path = site / CACHE
     cache: dict[str, str] = {}

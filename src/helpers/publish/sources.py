@@ -63,6 +63,12 @@ class Sources:
     agencies: dict[str, str]  # id → short name, for navigation
 
 
+def attr(text: str) -> str:
+    """A text as a pandoc attribute value (``{fig-alt="…"}``): HTML-escaped, and a
+    backslash as an entity (pandoc reads ``\\`` there as an escape and drops it)."""
+    return html.escape(text).replace("\\", "&#92;")
+
+
 def _yaml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
@@ -150,7 +156,7 @@ def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig"
                 alt = (out.get("metadata", {}).get("image/png", {}).get("alt")
                        or opts.get("fig-alt") or opts.get("fig-cap") or "")
                 cap = str(opts.get("fig-cap") or "")
-                parts.append(f"![{escape(cap)}]({path.name}){{fig-alt=\"{html.escape(alt)}\"}}")
+                parts.append(f"![{escape(cap)}]({path.name}){{fig-alt=\"{attr(alt)}\"}}")
             elif "text/markdown" in data:
                 text = data["text/markdown"]
                 if opts.get("tbl-cap"):
@@ -191,6 +197,7 @@ def build_sources(out: Path, work: Path, assets: Path) -> Sources:
         if not reports:
             continue
         all_reports[period] = reports
+        status = run_status(out / period)
         label = period_label(period)
         pdir = work / period
         pdir.mkdir()
@@ -200,7 +207,8 @@ def build_sources(out: Path, work: Path, assets: Path) -> Sources:
             adir.mkdir()
             title, body, images = notebook_markdown(out / period / aid / "report.ipynb", adir)
             about = reports[aid].get("report", {})
-            (adir / "report.qmd").write_text(front_matter(title, about.get("name", aid),
+            body = stale_note(status.get(aid)) + body
+            (adir / "report.qmd").write_text(front_matter(title, escape(about.get("name", aid)),
                                                           report=True, depth=2)
                                              + body, encoding="utf-8")
             downloads = [shutil.copy(out / period / aid / f, adir / f) for f in DOWNLOADS
@@ -212,8 +220,9 @@ def build_sources(out: Path, work: Path, assets: Path) -> Sources:
         body = [overview, "", "## Báo cáo của từng cơ quan", ""]
         for aid in sorted(reports):
             name = escape(_name(reports[aid]))
+            mark = f" · **{STALE[status[aid]]}**" if status.get(aid) in STALE else ""
             body.append(f"- [{name}]({aid}/report.html) · [PDF]({aid}/report.pdf) · "
-                        f"[DOCX]({aid}/report.docx) · [Excel]({aid}/tables.xlsx)")
+                        f"[DOCX]({aid}/report.docx) · [Excel]({aid}/tables.xlsx){mark}")
         (pdir / "index.qmd").write_text(front_matter(f"Kết quả CCHC {label}", depth=1)
                                         + "\n".join(body) + "\n", encoding="utf-8")
         pages.append(Page(pdir / "index.qmd", f"{period}/index.html", label, period=period))
@@ -240,6 +249,30 @@ def build_sources(out: Path, work: Path, assets: Path) -> Sources:
     pages.append(Page(work / "index.qmd", "index.html", "Trang chủ"))
     names = {a: _name(latest_of[a], short=True) for a in agencies}
     return Sources(work, pages, sorted(all_reports, key=period_key), names)
+
+
+STALE = {"input_error": "số liệu kỳ này chưa cập nhật do lỗi đầu vào",
+         "failed": "số liệu kỳ này chưa cập nhật do lỗi khi lập báo cáo"}
+
+
+def run_status(period_dir: Path) -> dict[str, str]:
+    """Each agency's status in the period's last run (its manifest, an output of the run):
+    a report whose last attempt was refused is still the last good one, and says so."""
+    try:
+        agencies = json.loads((period_dir / "manifest.json").read_text(encoding="utf-8"))
+        return {a: str(e.get("status")) for a, e in agencies.get("agencies", {}).items()
+                if isinstance(e, dict)}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def stale_note(status: str | None) -> str:
+    """The notice above a report the last run could not replace (Markdown)."""
+    if status not in STALE:
+        return ""
+    return (f"::: {{.stale}}\n**{STALE[status].capitalize()}.** Báo cáo dưới đây là bản lập "
+            "ở lần chạy thành công trước; lần chạy gần nhất của kỳ này đã bị từ chối và "
+            "không thay thế nó (xem sổ tổng hợp lần chạy, manifest.json).\n:::\n\n")
 
 
 def _name(report: dict[str, Any], short: bool = False) -> str:
@@ -286,9 +319,9 @@ def _trend_pages(work: Path, all_reports: dict[str, dict[str, dict[str, Any]]],
             path = adir / f"{aid}-{code.replace('.', '-')}.png"
             path.write_bytes(chart.png())
             images.append(path)
-            body += [f"![]({path.name}){{fig-alt=\"{html.escape(chart.alt)}\"}}", ""]
-        (adir / f"{aid}.qmd").write_text(front_matter(name, "Diễn biến qua các kỳ báo cáo",
-                                                      depth=1) + "\n".join(body),
+            body += [f"![]({path.name}){{fig-alt=\"{attr(chart.alt)}\"}}", ""]
+        (adir / f"{aid}.qmd").write_text(front_matter(escape(name), "Diễn biến qua các kỳ "
+                                                      "báo cáo", depth=1) + "\n".join(body),
                                          encoding="utf-8")
         pages.append(Page(adir / f"{aid}.qmd", f"agencies/{aid}.html", name, agency=aid,
                           assets=images))

@@ -8,7 +8,11 @@ Dask distributed cluster (inputs and outputs on a path every worker sees).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +41,24 @@ def serial(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 1, **_: Any
         yield fn(job)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """A pool worker's first act: ask Linux to kill it when the run's process dies, even
+    by ``kill -9`` (which no handler sees), so no worker lives on as an orphan. Its
+    kernel follows by itself: ipykernel polls its parent pid (``JPY_PARENT_PID``) and
+    exits when it changes. Elsewhere (no prctl) the pool's own pipes end the workers."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 @register("local")
 def local(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 2, **_: Any) -> Iterator[Any]:
     """A process pool; each job starts its own kernel, so processes (not threads) keep
@@ -45,7 +67,8 @@ def local(fn: Callable[[Any], Any], jobs: list[Any], jobs_n: int = 2, **_: Any) 
         yield from serial(fn, jobs)
         return
     ctx = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=min(jobs_n, len(jobs)), mp_context=ctx)
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs_n, len(jobs)), mp_context=ctx,
+                                  initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         futures = [pool.submit(fn, j) for j in jobs]
         for fut in cf.as_completed(futures):

@@ -29,6 +29,10 @@ class JobResult:
     inputs: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     fingerprint: dict[str, Any] = field(default_factory=dict)
+    # a refused attempt: the report published before stays (``stale``: not of these
+    # inputs), and ``attempt`` is what this one left under ``_failed/``
+    stale: bool = False
+    attempt: str | None = None
 
 
 def versions() -> dict[str, str]:
@@ -59,6 +63,11 @@ def write(path: Path, period: str, started: datetime, results: list[JobResult],
             entry = {**previous.get(r.agency, {}), "status_last_run": "skipped",
                      "reason": r.reason}
             entry["status"] = previous.get(r.agency, {}).get("status", "ok")
+        before = previous.get(r.agency, {})
+        good = before if before.get("status") == "ok" else before.get("last_good")
+        if r.stale and good:
+            # what the report still published was made from (the stale flag says so)
+            entry["last_good"] = {k: good.get(k) for k in ("inputs", "outputs", "fingerprint")}
         agencies[r.agency] = {**entry, "parameters": {"agency": r.agency, "period": period}}
     write_json_atomic(path, {
         "period": period,

@@ -3,10 +3,13 @@ parent's report from its children's outputs, then the overview.
 
 Each agency's outputs are produced in a staging directory and moved into
 ``<out>/<period>/<agency>/`` only when whole; one agency failing does not stop the
-others. An agency whose inputs, parameters, notebook and package version are unchanged
-since its last successful run is skipped. ``<out>/<period>/manifest.json`` records, per
-agency, the status, why it ran or was skipped, seconds, input hashes, parameters and
-package versions.
+others. A refused attempt (inputs with errors, a notebook that failed) never replaces
+the report already there: the last good report stays published, marked stale in the
+manifest, and what the attempt left (``quality.xlsx``, the failed notebook) goes to
+``<out>/<period>/_failed/<agency>/``. An agency whose inputs, parameters, notebook and
+package version are unchanged since its last successful run is skipped.
+``<out>/<period>/manifest.json`` records, per agency, the status, why it ran or was
+skipped, seconds, input hashes, parameters and package versions.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..atomic import sha256_file, swap_dir
+from ..atomic import os_error_text, sha256_file, swap_dir
 from ..indicators.periods import parse_period
 from ..params import load_params
 from ..text import checked_id
@@ -85,17 +88,7 @@ def run_job(job: Job) -> JobResult:
         meta = store.ingest(params, a, Path(job.data_dir) / "raw", Path(job.store_dir),
                             hashes=job.fingerprint.get("inputs"))
         if not meta["ok"]:
-            from ..present.outputs import quality_workbook
-
-            staged.mkdir(parents=True, exist_ok=True)
-            quality_workbook(staged / "quality.xlsx", meta)
-            swap_dir(staged, final)
-            errors = [i for i in meta["issues"] if i["severity"] == "error"]
-            result.status = "input_error"
-            result.error = (f"{len(errors)} lỗi dữ liệu; đầu tiên: {errors[0]['file']}, dòng "
-                            f"{errors[0]['row']}, cột {errors[0]['column']}: "
-                            f"{errors[0]['message']}")
-            return result
+            return _refused(result, meta, staged, out / period.id)
         window = period.window(a.rule)  # type: ignore[arg-type]
         if not _has_data(Path(job.store_dir), agency, window, period.year):
             result.status = "no_data"
@@ -110,21 +103,65 @@ def run_job(job: Job) -> JobResult:
                 warm=job.warm_kernel)
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
         swap_dir(staged, final)
+        shutil.rmtree(out / period.id / FAILED / agency, ignore_errors=True)  # fixed now
         result.status = "ok"
     except Exception as exc:  # one agency's failure must not stop the others
         result.status = "failed"
         result.failing_cell = _failing_cell(exc)
-        result.error = f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[-1][:500]}" \
+        result.error = os_error_text(exc) if isinstance(exc, OSError) else \
+            f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[-1][:500]}" \
             if str(exc).strip() else exc.__class__.__name__
-        failed = out / period.id / "_failed"
+        result.stale = _published(final)
         nb = staged / "report.ipynb"
-        if nb.is_file():
-            failed.mkdir(parents=True, exist_ok=True)
-            shutil.copy(nb, failed / f"{agency}.ipynb")
+        try:  # the notebook as far as it ran, for the analyst: never at the cost of the rest
+            if nb.is_file():
+                keep = staged.with_name(f"{agency}.failed")
+                keep.mkdir()
+                shutil.copy(nb, keep / "report.ipynb")
+                result.attempt = str(_keep_attempt(keep, out / period.id, agency)
+                                     / "report.ipynb")
+        except OSError as keep_exc:
+            log.warning("%s: could not keep the failed notebook: %s", agency, keep_exc)
         log.debug("job %s failed: %s", agency, traceback.format_exc())
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
         result.seconds = round(time.perf_counter() - t0, 3)
+    return result
+
+
+FAILED = "_failed"
+
+
+def _published(final: Path) -> bool:
+    """Whether a whole report of an earlier run is in place (and stays there)."""
+    return all((final / f).is_file() for f in ("report.ipynb", "indicators.json"))
+
+
+def _keep_attempt(staged: Path, period_dir: Path, agency: str) -> Path:
+    """Move what a refused attempt left to ``_failed/<agency>/`` (whole, replacing the
+    previous attempt's), never over the published report."""
+    where = period_dir / FAILED / agency
+    swap_dir(staged, where)
+    return where
+
+
+def _refused(result: JobResult, meta: dict[str, Any], staged: Path, period_dir: Path
+             ) -> JobResult:
+    """Inputs with errors: no report from part of the data. The quality workbook says
+    why; the report published before (if any) stays, marked stale."""
+    from ..present.outputs import quality_workbook
+
+    staged.mkdir(parents=True, exist_ok=True)
+    quality_workbook(staged / "quality.xlsx", meta)
+    where = _keep_attempt(staged, period_dir, result.agency) / "quality.xlsx"
+    errors = [i for i in meta["issues"] if i["severity"] == "error"]
+    result.status = "input_error"
+    result.stale = _published(period_dir / result.agency)
+    result.attempt = str(where)
+    first = errors[0] if errors else {"file": "?", "row": None, "column": None,
+                                      "message": "đối soát dòng không khớp"}
+    result.error = (f"{len(errors)} lỗi dữ liệu; đầu tiên: {first['file']}, dòng "
+                    f"{first['row']}, cột {first['column']}: {first['message']}")
     return result
 
 
@@ -263,25 +300,12 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                                                       j.fingerprint))
                for j in todo}
     started = datetime.now(UTC)
-    bar = _progress(len(todo), progress)
-    done = failed = 0
-    run = executors.get(executor)
-    for res in run(run_job, todo, jobs_n=jobs, scheduler=scheduler):
-        res.reason = reasons.get(res.agency, "")
-        results.append(res)
-        if res.status in ("failed", "input_error"):
-            failed += 1
-        else:
-            done += 1
-        log.info("%s %s %.1fs %s", res.agency, res.status, res.seconds, res.error or "")
-        if bar is not None:
-            bar.set_postfix_str(f"{res.agency} · xong {done} · lỗi {failed}")
-            bar.update(1)
-        manifest.write(manifest_path, p.id, started, results, previous, params_dir)
-    if bar is not None:
-        bar.close()
-    manifest.write(manifest_path, p.id, started, results, previous, params_dir)
-    shutil.rmtree(period_dir / STAGING, ignore_errors=True)  # every job is done with it
+    try:
+        _run_jobs(todo, results, reasons, executor, jobs, scheduler, progress, manifest_path,
+                  p.id, started, previous, params_dir)
+    finally:
+        # every job is done with it, or the run stops (a fault, a signal): never left behind
+        shutil.rmtree(period_dir / STAGING, ignore_errors=True)
     for parent in parents:  # compiled from the children's outputs, deepest parents first
         res = run_compiled(parent, p.id, params, root, params_dir, out_dir, previous,
                            params_hash, force, warm)
@@ -296,6 +320,31 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         ov = run_overview(p.id, root, params_dir, out_dir, warm=warm)
         log.info("overview %s at %.2fs", ov, time.perf_counter() - t_start)
     return RunSummary(p.id, results, ov, manifest_path)
+
+
+def _run_jobs(todo: list[Job], results: list[JobResult], reasons: dict[str, str], executor: str,
+              jobs: int, scheduler: str | None, progress: bool, manifest_path: Path,
+              period: str, started: datetime, previous: dict[str, Any], params_dir: Path
+              ) -> None:
+    """Run the jobs, recording each result in the manifest as it comes."""
+    bar = _progress(len(todo), progress)
+    done = failed = 0
+    run = executors.get(executor)
+    for res in run(run_job, todo, jobs_n=jobs, scheduler=scheduler):
+        res.reason = reasons.get(res.agency, "")
+        results.append(res)
+        if res.status in ("failed", "input_error"):
+            failed += 1
+        else:
+            done += 1
+        log.info("%s %s %.1fs %s", res.agency, res.status, res.seconds, res.error or "")
+        if bar is not None:
+            bar.set_postfix_str(f"{res.agency} · xong {done} · lỗi {failed}")
+            bar.update(1)
+        manifest.write(manifest_path, period, started, results, previous, params_dir)
+    if bar is not None:
+        bar.close()
+    manifest.write(manifest_path, period, started, results, previous, params_dir)
 
 
 # ---------------------------------------------------------------- compiled reports of parents
@@ -411,7 +460,8 @@ def clean_leftovers(period_dir: Path) -> int:
     """Remove what a killed run left (staging folders, half-swapped ``.old`` folders,
     temporary files). Only called while holding the period's lock."""
     n = 0
-    for p in [period_dir / STAGING, *period_dir.glob(".*.old-*"), *period_dir.glob(".overview.*")]:
+    for p in [period_dir / STAGING, *period_dir.glob(".*.old-*"), *period_dir.glob(".overview.*"),
+              *(period_dir / FAILED).glob(".*.old-*")]:
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
             n += 1

@@ -26,15 +26,24 @@ def today() -> date:
         raise PeriodError(f"CCHC_TODAY “{text}” không phải ngày dạng yyyy-mm-dd") from None
 
 
-def resolve(period: str, params: Params, agencies: list[str]) -> str:
-    """A period id from the command line: an id of the spec, or ``previous``."""
+def resolve(period: str, params: Params, agencies: list[str]) -> list[tuple[str, list[str]]]:
+    """(period id, agencies) groups for a period from the command line: an id of the spec
+    gives one group; ``previous`` gives each agency the periodic report that has just
+    closed under its own cut-off rule, agencies of the same period together, oldest
+    period first. On 16/09/2019 a ``decree09`` agency's is 2019-9M (its window closed on
+    14/09), a ``calendar`` agency's 2019-H1 (30/06): one unattended run does both."""
     if period != "previous":
-        return parse_period(period).id
-    found = {previous_period(today(), params.agency(a).rule).id for a in agencies}
-    if len(found) > 1:
-        raise PeriodError(f"“previous” là {', '.join(sorted(found))} theo quy tắc chốt số liệu "
-                         "khác nhau của các cơ quan: chạy riêng từng nhóm với --agency")
-    return found.pop()
+        return [(parse_period(period).id, list(agencies))]
+    on = today()
+    found: dict[str, list[str]] = {}
+    for a in agencies:
+        found.setdefault(previous_period(on, params.agency(a).rule).id, []).append(a)
+    return sorted(found.items(), key=lambda kv: _order(kv[0]))
+
+
+def _order(pid: str) -> tuple[int, int]:
+    p = parse_period(pid)
+    return p.year, p.last_month
 
 
 def calendar(params: Params, year: int) -> list[tuple[str, str, list[tuple[str, str, date,
