@@ -69,7 +69,6 @@ def clean_leftovers(site: Path) -> int:
 
 def _publish(name: str, root: Path, out: Path, site: Path, work: Path,
              echo: Callable[[str], None]) -> PublishResult:
-    from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
 
     sources = build_sources(out, work, ASSETS)
     cache_path = site / CACHE
