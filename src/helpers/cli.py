@@ -104,17 +104,19 @@ def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...
     ids = list(agencies) or list(params.agencies)
     for a in ids:
         params.agency(a)
+    period_of: dict[str, str] = {}
     if period_id:
         from .run import schedule
 
-        period_id = schedule.resolve(period_id, params, ids)
+        period_of = {a: pid for pid, group in schedule.resolve(period_id, params, ids)
+                     for a in group}
     raw = _path(data_dir, "data") / "raw"
     errors = warnings = rows = 0
     for aid in ids:
         agency = params.agency(aid)
         inputs = read_agency(aid, raw / aid, mapping=for_agency(params, agency), root=raw)
-        if period_id:
-            inputs.issues += _task_issues(inputs, agency.rule, period_id)
+        if aid in period_of:
+            inputs.issues += _task_issues(inputs, agency.rule, period_of[aid])
         n_read = sum(r.rows_read for r in inputs.reads)
         rows += n_read
         status = "OK" if not inputs.errors else f"{len(inputs.errors)} lỗi"
