@@ -288,7 +288,9 @@ def parse_column(values: np.ndarray, parse: Callable[[object], object],
     for k, raw in enumerate(uniques):
         if remap is not None:
             raw = remap(raw)
-        if is_blank(raw):
+        cls = raw.__class__
+        if (raw is None or (cls is str and (not raw or raw.isspace()))
+                or (cls is float and raw != raw)):  # is_blank, inlined: once per value
             blank[k] = True
             value[k] = blank_as
             continue

@@ -26,14 +26,84 @@ MIN_SCORE = 10
 
 
 def field_for(table: Table, header: object, mapping: Mapping | None) -> Field | None:
-    if cells.is_blank(header) or is_personal(header):
+    if not isinstance(header, str) or cells.is_blank(header):
         return None
-    if mapping is not None and (name := mapping.field_for(table.code, header)):
-        return next((f for f in table.fields if f.name == name), None)
-    key = fold(header)
-    if not key:
-        return None
-    return next((f for f in table.fields if key in f.keys()), None)
+    return _lookup(table, mapping).get(fold(header))
+
+
+class _Lookup(dict):
+    """Folded header → field of one table (and mapping); personal headers name none."""
+
+    def get(self, key: str) -> Field | None:  # type: ignore[override]
+        if not key or is_personal(key):
+            return None
+        return super().get(key)
+
+
+_LOOKUPS: dict[tuple[str, int], tuple[Mapping | None, _Lookup]] = {}
+
+
+def _lookup(table: Table, mapping: Mapping | None) -> _Lookup:
+    cached = _LOOKUPS.get((table.code, id(mapping)))
+    if cached is not None and cached[0] is mapping:
+        return cached[1]
+    out = _Lookup()
+    for f in table.fields:
+        for k in f.keys():
+            out.setdefault(k, f)
+    if mapping is not None:  # a mapping's headers come first
+        by_name = {f.name: f for f in table.fields}
+        for h, name in mapping.columns.get(table.code, {}).items():
+            if name in by_name:
+                out[fold(h)] = by_name[name]
+    _LOOKUPS[(table.code, id(mapping))] = (mapping, out)
+    return out
+
+
+def _keys(rows: list[list[object]], r: int) -> list[str]:
+    """Folded text of each cell of row r; "" for blanks and for values that are not text
+    (dates and numbers are never headers)."""
+    return [fold(v) if isinstance(v, str) else "" for v in (rows[r] if r < len(rows) else [])]
+
+
+def _headers_at(rows: list[list[object]], keys: list[list[str]], r: int, depth: int,
+                lookup: _Lookup) -> tuple[list[object], set[str]]:
+    """Header texts of a header starting at row r and ``depth`` rows deep, and the fields
+    they name. A column is named by its lowest cell, alone or joined with the cells above
+    it, where a blank upper cell stands under the merged parent to its left; the first of
+    these that names a field wins, else the lowest non-blank cell."""
+    if depth == 1:
+        named = {f.name for k in keys[r] if (f := lookup.get(k))}
+        return list(rows[r]), named
+    width = max(len(rows[i]) for i in range(r, min(r + depth, len(rows))))
+    parents: list[tuple[object, str] | None] = [None] * (depth - 1)
+    out: list[object] = []
+    named: set[str] = set()
+    for j in range(width):
+        stack = [(_cell(rows, r + k, j), _at(keys[r + k], j)) for k in range(depth)]
+        for k in range(depth - 1):  # a merged parent runs on to the right over blanks
+            if not cells.is_blank(stack[k][0]):
+                parents[k] = stack[k]
+                for deeper in range(k + 1, depth - 1):
+                    parents[deeper] = None
+        filled = [k for k, (v, _) in enumerate(stack) if not cells.is_blank(v)]
+        if not filled:
+            out.append(None)
+            continue
+        low = filled[-1]
+        chain = [parents[k] if cells.is_blank(stack[k][0]) else stack[k] for k in range(low)]
+        chain = [c for c in chain if c is not None and not cells.is_blank(c[0])]
+        candidates = [stack[low]] + [
+            (" ".join(str(c[0]) for c in (*chain[i:], stack[low])),
+             " ".join(c[1] for c in (*chain[i:], stack[low])).strip())
+            for i in range(len(chain) - 1, -1, -1)]
+        hit = next(((text, f) for text, key in candidates if (f := lookup.get(key))), None)
+        if hit is None:
+            out.append(stack[low][0])
+        else:
+            out.append(hit[0])
+            named.add(hit[1].name)
+    return out, named
 
 
 def _cell(rows: list[list[object]], r: int, j: int) -> object:
@@ -41,35 +111,8 @@ def _cell(rows: list[list[object]], r: int, j: int) -> object:
     return row[j] if j < len(row) else None
 
 
-def _headers_at(rows: list[list[object]], r: int, depth: int, table: Table,
-                mapping: Mapping | None) -> list[object]:
-    """Header texts of a header starting at row r and ``depth`` rows deep. A column is
-    named by its lowest cell, alone or joined with the cells above it, where a blank
-    upper cell stands under the merged parent to its left; the first of these that names
-    a field wins, else the lowest non-blank cell."""
-    if depth == 1:
-        return list(rows[r])
-    width = max(len(rows[i]) for i in range(r, min(r + depth, len(rows))))
-    parents: list[object] = [None] * (depth - 1)
-    out: list[object] = []
-    for j in range(width):
-        stack = [_cell(rows, r + k, j) for k in range(depth)]
-        for k in range(depth - 1):  # a merged parent runs on to the right over blanks
-            if not cells.is_blank(stack[k]):
-                parents[k] = stack[k]
-                for deeper in range(k + 1, depth - 1):
-                    parents[deeper] = None
-        filled = [k for k, v in enumerate(stack) if not cells.is_blank(v)]
-        if not filled:
-            out.append(None)
-            continue
-        low = filled[-1]
-        chain = [parents[k] if cells.is_blank(stack[k]) else stack[k] for k in range(low)]
-        chain = [c for c in chain if not cells.is_blank(c)]
-        candidates = [stack[low]] + [" ".join(str(c) for c in (*chain[i:], stack[low]))
-                                     for i in range(len(chain) - 1, -1, -1)]
-        out.append(next((c for c in candidates if field_for(table, c, mapping)), stack[low]))
-    return out
+def _at(row: list[str], j: int) -> str:
+    return row[j] if j < len(row) else ""
 
 
 @dataclass
@@ -86,19 +129,21 @@ class Header:
         return self.row + self.depth
 
 
-def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None
-                ) -> Header | None:
-    """The best header row of ``table`` in the first rows, or None."""
+def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None,
+                keys: list[list[str]] | None = None) -> Header | None:
+    """The best header row of ``table`` in the first rows, or None. ``keys``: the folded
+    cells of those rows, when the caller has them (``scan_keys``)."""
     best: Header | None = None
     required = {f.name for f in table.required}
+    lookup = _lookup(table, mapping)
+    keys = keys if keys is not None else scan_keys(rows)
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
-        if not any(not cells.is_blank(v) for v in rows[r]):
+        if not any(keys[r]):  # a header row holds text
             continue
         for depth in range(1, MAX_HEADER_ROWS + 1):
             if r + depth > len(rows):
                 break
-            headers = _headers_at(rows, r, depth, table, mapping)
-            fields = {f.name for h in headers if (f := field_for(table, h, mapping))}
+            headers, fields = _headers_at(rows, keys, r, depth, lookup)
             n_req = len(required & fields)
             score = len(fields) * 2 + n_req * 3
             # on a tie the shallower header ending on the same row wins: else the title
@@ -110,6 +155,11 @@ def find_header(rows: list[list[object]], table: Table, mapping: Mapping | None
     if best is None or best.score < MIN_SCORE:
         return None
     return best
+
+
+def scan_keys(rows: list[list[object]]) -> list[list[str]]:
+    """The folded cells of the rows a header may be in, computed once per sheet."""
+    return [_keys(rows, r) for r in range(min(HEADER_SCAN_ROWS + MAX_HEADER_ROWS, len(rows)))]
 
 
 @dataclass
@@ -132,8 +182,9 @@ def recognise(rows: list[list[object]], mapping: Mapping | None) -> Recognised |
     """The table whose header the sheet holds: one whose required columns are all there
     (the one naming the most columns), else the one scoring best; two alike are
     ``Ambiguous``."""
+    keys = scan_keys(rows)
     found = [Recognised(t, h) for t in TABLES.values()
-             if (h := find_header(rows, t, mapping)) is not None]
+             if (h := find_header(rows, t, mapping, keys)) is not None]
     if not found:
         return None
     complete = [c for c in found if c.complete]

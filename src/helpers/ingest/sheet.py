@@ -173,15 +173,13 @@ def _read_rows(read: TableRead, data: list[list[object]], offset: int,
     blank = filled == 0
     read.skipped["blank"] += int(blank.sum())
     skip |= blank
-    first_text = next((j for j in js if colmap[j].kind == "text"), None)
-    if first_text is not None:
-        p = parsed[first_text]
-        k = js.index(first_text)
-        is_total = np.array([isinstance(v, str) and bool(TOTAL_ROW.match(fold(v)))
-                             for v in _raw_distinct(grid[:, k], p)], dtype=bool)
-        total = ~skip & (filled <= 3) & is_total[p.codes]
-        read.skipped["total"] += int(total.sum())
-        skip |= total
+    first_text = next((k for k, j in enumerate(js) if colmap[j].kind == "text"), None)
+    if first_text is not None:  # "Tổng cộng" in the first text column of a sparse row
+        for i in np.flatnonzero(~skip & (filled <= 3)):
+            v = grid[i, first_text]
+            if isinstance(v, str) and TOTAL_ROW.match(fold(v)):
+                read.skipped["total"] += 1
+                skip[i] = True
     for i in np.flatnonzero(~skip & (filled <= 2)):  # perhaps the signature block
         full = [v for v in data[i] if not cells.is_blank(v)]
         if len(full) <= 2 and isinstance(full[0], str) and FOOTER_ROW.search(fold(full[0])):
@@ -200,15 +198,6 @@ def _read_rows(read: TableRead, data: list[list[object]], offset: int,
     for r in sorted({r for r, _, _ in failures}):
         read.rejected.append((r, "; ".join(m for rr, _, m in failures if rr == r)))
     read.frame = accepted.reset_index(drop=True)
-
-
-def _raw_distinct(column: np.ndarray, p: cells.Parsed) -> list[object]:
-    """The raw value of each distinct value of a parsed column (blank last)."""
-    raw: list[object] = [None] * len(p.value)
-    codes, first = np.unique(p.codes, return_index=True)
-    for k, i in zip(codes, first, strict=True):
-        raw[k] = column[i]
-    return raw
 
 
 def _cell_errors(read: TableRead, keep: np.ndarray, excel_rows: np.ndarray,
@@ -256,18 +245,21 @@ def _frame(table: Table, colmap: dict[int, Field], parsed: dict[int, cells.Parse
 
 
 def _typed(kind: str, values: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """A typed column from a column's distinct parsed values and each row's code: the
+    distinct values are converted, then taken, so the rows cost an array index each."""
+    missing = np.array([v is None for v in values], dtype=bool)
     if kind == "date":
         stamps = np.array([np.datetime64("NaT", "ns") if v is None else
                            np.datetime64(date.isoformat(v), "ns") for v in values],
                           dtype="datetime64[ns]")
         return pd.Series(stamps[codes], dtype="datetime64[ns]")
-    picked = values[codes]
     if kind == "bool":
-        return pd.Series(pd.array(picked, dtype="boolean"))
-    if kind == "money":
-        return pd.Series(pd.array(picked.tolist(), dtype="Int64"))
+        flags = np.array([bool(v) for v in values], dtype=bool)
+        return pd.Series(pd.arrays.BooleanArray(flags[codes], missing[codes]))
+    if kind in ("money", "int"):
+        ints = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
+        return pd.Series(pd.arrays.IntegerArray(ints[codes], missing[codes]))
     if kind == "float":
-        return pd.Series(pd.array(picked.tolist(), dtype="Float64"))
-    if kind == "int":
-        return pd.Series(pd.array(picked.tolist(), dtype="Int64"))
-    return pd.Series(picked, dtype=object).astype("string")
+        nums = np.array([0.0 if v is None else float(v) for v in values], dtype=np.float64)
+        return pd.Series(pd.arrays.FloatingArray(nums[codes], missing[codes]))
+    return pd.Series(pd.array(values, dtype="string").take(codes))
