@@ -82,7 +82,7 @@ def _read_workbook(result: AgencyInputs, rel: str, path: Path, sheets: list[RawS
     # Excel's default empty "Sheet2", "Sheet3" beside the data are no loss
     any_content = any(_has_content(sh) for sh in sheets)
     claimed = refused or bool(file_table) or any(by_name.values())
-    n_reads, n_errors = len(result.reads), len(result.errors)
+    n_reads = len(result.reads)
     for sheet in sheets:
         if any_content and not _has_content(sheet):
             continue
@@ -110,7 +110,8 @@ def _read_workbook(result: AgencyInputs, rel: str, path: Path, sheets: list[RawS
         read = read_sheet(sheet, table, rel, mapping, result.issues, found=found, how=how)
         if read is not None:
             result.reads.append(read)
-    if claimed and len(result.reads) == n_reads and len(result.errors) == n_errors:
+    if claimed and len(result.reads) == n_reads and not any(
+            i.file == rel and i.severity == "error" for i in result.issues):
         result.issues.append(Issue(rel, None, None, None, None, "error",
                                    "không đọc được bảng nào từ tệp: không sheet nào chứa dòng "
                                    "tiêu đề của bảng (xem các cảnh báo của tệp)"))

@@ -74,7 +74,7 @@ def read_file(path: Path, limits: Limits | None = None) -> FileRead:
         raise ReadError(f"định dạng tệp {path.suffix!r} không được hỗ trợ (xlsx, xls, csv)")
     size = path.stat().st_size
     if size > limits.max_file_mb * MB:
-        raise ReadError(f"tệp lớn {size / MB:,.0f} MB, quá giới hạn {limits.max_file_mb:g} MB "
+        raise ReadError(f"tệp lớn {_n(size / MB)} MB, quá giới hạn {limits.max_file_mb:g} MB "
                         "(max_file_mb trong params/limits.yml): tách tệp theo năm hoặc quý")
     try:
         return reader(path, limits)
@@ -117,8 +117,13 @@ def read_workbook(path: Path, limits: Limits) -> FileRead:
     return out
 
 
+def _n(n: float) -> str:
+    """A count as Vietnamese writes it: 3.000.000."""
+    return f"{n:,.0f}".replace(",", ".")
+
+
 def _too_many(rows: int, limits: Limits) -> str:
-    return (f"sheet có {rows:,} dòng, quá giới hạn {limits.max_rows_per_sheet:,} dòng "
+    return (f"sheet có {_n(rows)} dòng, quá giới hạn {_n(limits.max_rows_per_sheet)} dòng "
             "(max_rows_per_sheet trong params/limits.yml): không đọc")
 
 
@@ -137,13 +142,13 @@ def check_zip(path: Path, limits: Limits) -> dict[str, int]:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
         if total > limits.max_unpacked_mb * MB:
-            raise ReadError(f"tệp nén chứa {total / MB:,.0f} MB khi giải nén, quá giới hạn "
+            raise ReadError(f"tệp nén chứa {_n(total / MB)} MB khi giải nén, quá giới hạn "
                             f"{limits.max_unpacked_mb:g} MB (max_unpacked_mb trong "
                             "params/limits.yml): không mở")
         for i in infos:
             ratio = i.file_size / max(i.compress_size, 1)
             if i.file_size > MB and ratio > limits.max_compression_ratio:
-                raise ReadError(f"tệp nén bất thường: một thành phần giải nén gấp {ratio:,.0f} "
+                raise ReadError(f"tệp nén bất thường: một thành phần giải nén gấp {_n(ratio)} "
                                 f"lần (giới hạn {limits.max_compression_ratio:g}, "
                                 "max_compression_ratio trong params/limits.yml): không mở")
         return _declared_rows(zf)
