@@ -24,7 +24,7 @@ from .headers import HEADER_SCAN_ROWS, Ambiguous, Header, find_header, recognise
 from .mappings import Mapping
 from .readers import RawSheet, ReadError, confined_files, read_file, year_from_path
 from .sheet import read_sheet
-from .spec import TABLES, Table, table_for
+from .spec import TABLES, Table, shown, table_for
 
 SUPERSEDED = "bản cũ"
 DUPLICATE = "trùng mã"
@@ -192,19 +192,19 @@ def _duplicates(inputs: AgencyInputs, table: Table, reads: list[TableRead]) -> N
         if (key, scope) not in seen:
             seen[(key, scope)] = (r, row, on)
             continue
-        shown = f"“{key}” " if key_field.may_quote else ""
+        quoted = shown(key) if key_field.may_quote else ""
         other, orow, oon = seen[(key, scope)]
         if other is not r and table.year_from and on == oon:
             other.rejected.append((orow, f"{SUPERSEDED}: bản mới hơn ở {r.file} dòng {row}"))
             inputs.issues.append(Issue(
                 other.file, other.sheet, orow, key_field.header, table.key, "warning",
-                f"{key_field.header.lower()} {shown}có lại ở {r.file} dòng {row} (cùng "
+                f"{key_field.header.lower()} {quoted}có lại ở {r.file} dòng {row} (cùng "
                 "ngày): dùng bản ở tệp sau, mới hơn"))
             seen[(key, scope)] = (r, row, on)
             continue
         inputs.issues.append(Issue(
             r.file, r.sheet, row, key_field.header, table.key, "error",
-            f"{key_field.header.lower()} {shown}trùng với dòng {orow} của {other.file}"
+            f"{key_field.header.lower()} {quoted}trùng với dòng {orow} của {other.file}"
             + (f" sheet “{other.sheet}”" if other.sheet else "")))
         r.rejected.append((row, f"{DUPLICATE} với dòng {orow} của {other.file}"))
 
@@ -220,5 +220,5 @@ def _unknown_procedures(inputs: AgencyInputs) -> None:
             first = rows.tolist()[:5]
             inputs.issues.append(Issue(
                 r.file, r.sheet, int(first[0]), "Mã thủ tục", "procedure_code", "warning",
-                f"mã thủ tục “{code}” không có trong danh mục TTHC ({len(rows)} hồ sơ, "
+                f"mã thủ tục {shown(code)}không có trong danh mục TTHC ({len(rows)} hồ sơ, "
                 f"các dòng {', '.join(map(str, first))}{'…' if len(rows) > 5 else ''})"))

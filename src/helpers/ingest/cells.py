@@ -208,8 +208,10 @@ def parse_enum(value: object, allowed: tuple[str, ...],
     found = (lookup or enum_lookup(allowed)).get(enum_key(value))
     if found is not None:
         return found
-    shown = " ".join(str(value).split())[:80]
-    raise CellError(f"“{shown}” không thuộc các giá trị cho phép: {', '.join(allowed)}")
+    from .spec import shown
+
+    raise CellError(f"{shown(value) or 'giá trị '}không thuộc các giá trị cho phép: "
+                    f"{', '.join(allowed)}")
 
 
 PARSERS: dict[str, Callable[[object], object]] = {

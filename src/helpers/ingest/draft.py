@@ -109,17 +109,51 @@ def _share(values: list[object], test) -> float:
     return ok / len(values)
 
 
-def _by_name(header: str, table: Table) -> tuple[Field | None, float]:
-    """The field whose header, name or aliases share the most words with ``header``."""
+def _by_name(header: str, table: Table) -> list[tuple[Field, float]]:
+    """Fields ranked by the words their header, name or aliases share with ``header``,
+    each word weighted by how few fields use it ("kênh", "hẹn" say more than "ngày")."""
+    keys = {f.name: [set(k.split()) for k in f.keys()] for f in table.fields}
+    df: Counter[str] = Counter(w for ks in keys.values() for w in set().union(*ks))
+
+    def weight(ws: set[str]) -> float:
+        return sum(1 / df[w] if df[w] else 1.0 for w in ws)
+
     words = set(fold(header).split())
-    best: tuple[Field | None, float] = (None, 0.0)
+    ranked = []
     for f in table.fields:
-        for key in f.keys():
-            other = set(key.split())
-            score = len(words & other) / len(words | other) if words | other else 0.0
-            if score > best[1]:
-                best = (f, score)
-    return best
+        score = max((weight(words & k) / weight(words | k) for k in keys[f.name]
+                     if words | k), default=0.0)
+        if score > 0:
+            ranked.append((f, score))
+    return sorted(ranked, key=lambda x: -x[1])
+
+
+def _fits(f: Field, kinds: dict[str, float]) -> bool:
+    """Whether a column's values could be the field's (a date field needs dates)."""
+    need = {"date": "date", "bool": "bool", "money": "money", "float": "money"}.get(f.kind)
+    return need is None or kinds[need] >= 0.5
+
+
+def _row_numbers(values: list[object]) -> bool:
+    """1, 2, 3 …: the STT column of a list, not a field."""
+    try:
+        numbers = [int(float(str(v))) for v in values]
+    except ValueError:
+        return False
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _date_field(header: str, table: Table) -> Field | None:
+    """Which date a dated column is, by the words exports use: "hẹn"/"hạn" is the due
+    date, "nhận"/"nộp" the reception, "trả"/"xong"/"hoàn thành"/"kết quả" the result."""
+    words = f" {fold(header)} "
+    names = {f.name: f for f in table.fields if f.kind == "date"}
+    for keys, name in (((" hen ", " han "), "due_on"), ((" nhan ", " nop "), "received_on"),
+                       ((" tra ", " xong ", " hoan thanh ", " ket qua "), "resolved_on"),
+                       ((" danh gia ",), "rated_on")):
+        if name in names and any(k in words for k in keys):
+            return names[name]
+    return None
 
 
 def _kinds(values: list[object], f_enum: dict[str, dict[str, str]]) -> dict[str, float]:
@@ -145,29 +179,36 @@ def _guess_column(header: str, values: list[object], table: Table) -> Guess:
     exact = field_for(table, header, None)
     if exact is not None:
         return Guess(header, exact.name, "tên cột khớp đặc tả", 3.0)
+    if _row_numbers(values):
+        return Guess(header, None, "số thứ tự dòng, không phải dữ liệu")
     enums = {f.name: cells.enum_lookup(f.values, f.synonyms) for f in table.fields
              if f.kind == "enum"}
     kinds = _kinds(values, enums)
-    named, name_score = _by_name(header, table)
     for name in enums:  # channel, status … words
         if kinds[f"enum:{name}"] >= 0.6:
             return Guess(header, name, "theo giá trị (từ ngữ của trường này)",
                          1.5 + kinds[f"enum:{name}"])
+    if "channel" in enums and len({str(v) for v in values}) <= 12 and _share(
+            values, lambda v: _value_guess(table.field("channel"), v)) >= 0.6:
+        return Guess(header, "channel", "theo giá trị (giống hình thức nộp)", 1.5)
     if kinds["code"] >= 0.8 and "procedure_code" in {f.name for f in table.fields}:
         return Guess(header, "procedure_code", "theo giá trị (dạng mã thủ tục)", 1.8)
+    ranked = [(f, sc) for f, sc in _by_name(header, table) if _fits(f, kinds)]
     for kind in ("date", "bool"):
         if kinds[kind] >= 0.8:
             fields = [f for f in table.fields if f.kind == kind]
-            pick = named if named is not None and named.kind == kind and name_score > 0 else None
+            pick = next((f for f, _ in ranked if f.kind == kind), None)
+            if kind == "date":
+                pick = _date_field(header, table) or pick
             if pick is not None:
                 return Guess(header, pick.name, f"theo tên cột và giá trị ({kind})",
-                             1.0 + name_score + kinds[kind])
+                             1.0 + kinds[kind])
             return Guess(header, None if not fields else f"?{kind}",
                          f"theo giá trị ({kind}); chưa rõ trường nào", kinds[kind])
     if kinds["id"] and table.key and table.field(table.key).kind == "text":
         return Guess(header, table.key, "theo giá trị (mỗi dòng một mã)", 1.2)
-    if named is not None and name_score >= 0.34:
-        return Guess(header, named.name, "theo tên cột", name_score)
+    if ranked and ranked[0][1] >= 0.34:
+        return Guess(header, ranked[0][0].name, "theo tên cột", ranked[0][1])
     return Guess(header, None, "chưa đoán được trường (để trống: cột bị bỏ qua)")
 
 

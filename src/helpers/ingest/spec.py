@@ -226,6 +226,21 @@ def _words(text: object) -> str:
 _PERSONAL_WORDS = tuple(sorted({_words(h) for h in PERSONAL_HEADERS}))
 
 
+def looks_personal(value: object) -> bool:
+    """A value shaped like personal data (an e-mail address, a phone or ID number, a long
+    text): never quoted in a message, even from a column whose values may be quoted, since
+    a misaligned export can put any column's values under any header."""
+    text = str(value)
+    return ("@" in text or len(text) > 60
+            or (re.fullmatch(r"[\d\s.\-+()/]+", text) is not None
+                and sum(c.isdigit() for c in text) >= 9))
+
+
+def shown(value: object) -> str:
+    """A quotable value as a message shows it, or "" when it looks personal."""
+    return "" if looks_personal(value) else f"“{' '.join(str(value).split())}” "
+
+
 @cache
 def is_personal(header: object) -> bool:
     """A header naming personal data, or containing such a header's words: "Email người
