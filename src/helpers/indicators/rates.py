@@ -81,7 +81,8 @@ def dossier_rates(flow: pd.DataFrame) -> dict[str, Indicator]:
         out["dossiers.withdrawn"] = indicator(None)
     with_fee = resolved[resolved["paid_online"].notna()] if "paid_online" in resolved \
         else resolved.iloc[0:0]
-    out["rate.paid_online"] = rate(count(with_fee, "paid_online"), len(with_fee))
+    out["rate.paid_online"] = rate(count(with_fee, "paid_online"), len(with_fee)) \
+        if known(flow, "paid_online") else indicator(None)
     return out
 
 
