@@ -36,10 +36,16 @@ def growth(this: int | None, before: int | None) -> Indicator:
     return indicator((this - before) / before, int(this), int(before))
 
 
+def present(frame: pd.DataFrame, column: str) -> bool:
+    """Whether the exports had the column at all (the store lists in
+    ``attrs["absent_columns"]`` the optional columns no file of the table had)."""
+    return column in frame and column not in frame.attrs.get("absent_columns", ())
+
+
 def known(frame: pd.DataFrame, column: str) -> bool:
     """Whether an optional column holds anything: an export without it gives null
     figures ("không có dữ liệu"), never 0."""
-    return column in frame and bool(frame[column].notna().any())
+    return present(frame, column) and bool(frame[column].notna().any())
 
 
 def in_window(series: pd.Series, window: Window) -> pd.Series:
@@ -81,8 +87,9 @@ def dossier_rates(flow: pd.DataFrame) -> dict[str, Indicator]:
         out["dossiers.withdrawn"] = indicator(None)
     with_fee = resolved[resolved["paid_online"].notna()] if "paid_online" in resolved \
         else resolved.iloc[0:0]
+    # an empty cell is a dossier without a fee: only a missing column is "no data"
     out["rate.paid_online"] = rate(count(with_fee, "paid_online"), len(with_fee)) \
-        if known(flow, "paid_online") else indicator(None)
+        if present(flow, "paid_online") else indicator(None)
     return out
 
 

@@ -57,6 +57,7 @@ class TableRead:
     rows_total: int = 0  # rows of the sheet, from row 1 to its last row
     recognised_by: str = ""  # why the sheet was taken for this table, for `cchc check`
     hidden: bool = False
+    columns: tuple[str, ...] = ()  # the fields the file has a column for
 
     @property
     def rows_accepted(self) -> int:
@@ -115,6 +116,17 @@ class AgencyInputs:
                  "rows_rejected": r.rows_rejected, **{f"skipped_{k}": v for k, v in
                                                       r.skipped.items()}}
                 for r in self.reads]
+
+    def absent_columns(self) -> dict[str, list[str]]:
+        """Per table read, the optional fields no file of it had a column for: their
+        figures are "không có dữ liệu", not zero."""
+        out: dict[str, list[str]] = {}
+        for code, table in TABLES.items():
+            reads = [r for r in self.reads if r.table.code == code]
+            if reads:
+                seen = {c for r in reads for c in r.columns}
+                out[code] = [f.name for f in table.fields if f.name not in seen]
+        return out
 
     def unaccounted(self) -> list[Issue]:
         """Reads whose rows do not add up, and an agency total that differs from the sum

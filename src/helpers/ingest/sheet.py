@@ -75,6 +75,7 @@ def read_sheet(sheet: RawSheet, table: Table, file: str, mapping: Mapping | None
     read = TableRead(table, file, sheet.name, pd.DataFrame(), header_row=hr,
                      dropped_personal=dropped, header_rows=found.depth, rows_total=len(rows),
                      recognised_by=how, hidden=sheet.hidden,
+                     columns=tuple(f.name for f in colmap.values()),
                      skipped={"blank": 0, "total": 0, "footer": 0, "numbering": 0})
     start = found.first_data_row
     if start < len(rows) and numbering_row(rows[start]):

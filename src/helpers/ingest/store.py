@@ -124,6 +124,7 @@ def write_agency(store: Path, inputs: AgencyInputs, fingerprint: dict[str, Any]
             "issues": [asdict(i) for i in inputs.issues],
             "personal_columns_dropped": sorted({h for r in inputs.reads
                                                 for h in r.dropped_personal}),
+            "absent_columns": inputs.absent_columns(),
         }
         write_json_atomic(tmp / META, meta)
         swap_dir(tmp, final)
@@ -175,6 +176,7 @@ def load(store: Path, agency: str, years: list[int], since: date | None = None) 
     """The frames of the plan years ``years``; dossiers and feedback also from earlier
     years when still open on ``since`` (they are carried over into the windows)."""
     out = {}
+    absent_columns = (read_meta(store, agency) or {}).get("absent_columns", {})
     for f in fields(Frames):
         table = f.name
         if table in ("ho_so", "pakn") and since is not None:
@@ -187,6 +189,7 @@ def load(store: Path, agency: str, years: list[int], since: date | None = None) 
             out[table] = load_table(store, agency, table, years)
         # a table no export holds, as opposed to one read without rows: figures are null
         out[table].attrs["absent"] = not (agency_dir(store, agency) / table).is_dir()
+        out[table].attrs["absent_columns"] = tuple(absent_columns.get(table, ()))
     return Frames(**out)
 
 
