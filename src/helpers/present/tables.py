@@ -66,9 +66,13 @@ def headline(indicators: dict[str, dict[str, Any]], period: Period) -> Md:
                 if i["denominator"] else "")
         comp = vn.indicator(code, i["comparable"]) if i["comparable"] is not None \
             else NO_COMPARABLE
-        shown = NO_DATA if i["value"] is None and i["denominator"] is None \
-            and i["numerator"] is None and code.startswith("rate.") else \
-            vn.indicator(code, i["value"]) + frac
+        missing = i["value"] is None and i["denominator"] is None
+        if missing and code.startswith("growth."):  # nothing to grow from
+            shown = NO_COMPARABLE
+        elif missing and i["numerator"] is None and code.startswith("rate."):
+            shown = NO_DATA
+        else:
+            shown = vn.indicator(code, i["value"]) + frac
         rows.append([catalogue.label(code), shown,
                      vn.target(code, i["target"]), verdict(i["met"]) if i["target"] is not None
                      else "—", comp])
