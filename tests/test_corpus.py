@@ -161,6 +161,8 @@ CLI_CASES = [
     ("due-before-received", "corpus-agency/2019/ho_so_2019.xlsx", 7, "Ngày hẹn trả"),
     ("duplicate-id-two-files", "corpus-agency/2019/ho_so_mot_cua_2019.xlsx", 6, "Mã hồ sơ"),
     ("corrupt-xlsx", "corpus-agency/2019/ho_so_2019.xlsx", None, None),
+    # the header row and the missing column's Vietnamese header, never "cột None"
+    ("missing-required-column", "corpus-agency/2019/ho_so_2019.csv", 1, "Hình thức nộp"),
 ]
 
 
@@ -181,4 +183,18 @@ def test_cli_check_reports_bad_case(name: str, file: str, row: int | None,
         assert f"dòng {row}" in out, out
     if column is not None:
         assert f"cột “{column}”" in out, out
-    assert "LỖI" in out and ": :" not in out, out
+    assert "LỖI" in out and ": :" not in out and "None" not in out, out
+
+
+def test_cli_check_says_which_table_each_sheet_was_taken_for_and_why() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "check", "--data", str(CORPUS / "content-recognised"),
+         "--params", str(PARAMS)],
+        capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    sheet = next(ln for ln in lines if "“Sheet1” →" in ln)
+    assert "bảng ho_so" in sheet and "nhận theo dòng tiêu đề (9/14 cột khớp)" in sheet
+    assert "4 dòng dữ liệu, nhận 4, loại 0" in sheet
+    csv_line = next(ln for ln in lines if "→ bảng danh_gia" in ln)
+    assert "dòng tiêu đề (3/4 cột khớp)" in csv_line

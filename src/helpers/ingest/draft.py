@@ -22,7 +22,7 @@ from ..text import fold, slug
 from . import cells
 from .headers import HEADER_SCAN_ROWS, _headers_at, _Lookup, field_for, numbering_row, scan_keys
 from .readers import RawSheet, read_file
-from .spec import TABLES, Field, Table, is_personal
+from .spec import TABLES, Field, Table, is_personal, looks_personal
 
 SAMPLE = 300
 CONFIRM = "XÁC NHẬN"
@@ -267,7 +267,7 @@ def _unknown_values(rows: list[list[object]], start: int, j: int, f: Field
     seen = Counter(" ".join(str(v).split()) for v in _values(rows, start, j))
     out = []
     for text, n in sorted(seen.items()):
-        if n >= 2 and len(text) <= 60 and cells.enum_key(text) not in lookup:
+        if n >= 2 and not looks_personal(text) and cells.enum_key(text) not in lookup:
             out.append((text, _value_guess(f, text)))
     return out[:30]
 
