@@ -19,6 +19,7 @@ import yaml
 from helpers.ingest.accounting import AgencyInputs, Issue
 from helpers.ingest.agency import read_agency
 from helpers.ingest.spec import TABLES
+from helpers.params import Limits
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PARAMS = CORPUS / "params"
@@ -34,7 +35,8 @@ def _param(case: dict):
 
 def _read(name: str) -> AgencyInputs:
     raw = CORPUS / name / "raw"
-    return read_agency(AGENCY, raw / AGENCY, root=raw)
+    limits = Limits(**BY_NAME[name]["limits"]) if "limits" in BY_NAME[name] else None
+    return read_agency(AGENCY, raw / AGENCY, root=raw, limits=limits)
 
 
 def _show(issues: list[Issue]) -> str:
@@ -77,10 +79,15 @@ def _same(actual: object, want: object) -> bool:
 
 
 def _check_accounting(inputs: AgencyInputs) -> None:
+    """Every row of every sheet read is a title, header, skipped or data row, and every
+    data row is accepted or rejected, once; the agency's totals are its files' sums."""
+    assert inputs.unaccounted() == [], [str(i) for i in inputs.unaccounted()]
     for r in inputs.reads:
         where = f"{r.file} sheet {r.sheet} ({r.table.code})"
         assert r.rows_read == r.rows_accepted + r.rows_rejected, \
             f"{where}: {r.rows_read} read != {r.rows_accepted} accepted + {r.rows_rejected} rejected"
+        assert r.rows_total == (r.header_row - 1 + r.header_rows + sum(r.skipped.values())
+                                + r.rows_read), f"{where}: rows of the sheet not accounted for"
         rejected = [row for row, _ in r.rejected]
         assert len(rejected) == len(set(rejected)), f"{where}: a row rejected twice: {rejected}"
         assert not set(rejected) & set(r.frame["_row"]), f"{where}: rows both accepted and rejected"
@@ -111,8 +118,11 @@ def test_case(case: dict) -> None:
         assert len(inputs.reads) == expect["reads"]
     if "files" in expect:
         assert sorted(inputs.files) == sorted(expect["files"])
-    if "header_row" in expect:
+    if expect.get("header_row") is not None:
         assert [r.header_row for r in inputs.reads] == [expect["header_row"]] * len(inputs.reads)
+    for file, how in (expect.get("recognised_by") or {}).items():
+        assert [how in r.recognised_by for r in inputs.reads if r.file == file] == [True], \
+            (file, [(r.file, r.recognised_by) for r in inputs.reads])
     if "skipped" in expect:
         for kind, n in expect["skipped"].items():
             assert sum(r.skipped.get(kind, 0) for r in inputs.reads) == n, kind
@@ -151,6 +161,8 @@ CLI_CASES = [
     ("due-before-received", "corpus-agency/2019/ho_so_2019.xlsx", 7, "Ngày hẹn trả"),
     ("duplicate-id-two-files", "corpus-agency/2019/ho_so_mot_cua_2019.xlsx", 6, "Mã hồ sơ"),
     ("corrupt-xlsx", "corpus-agency/2019/ho_so_2019.xlsx", None, None),
+    # the header row and the missing column's Vietnamese header, never "cột None"
+    ("missing-required-column", "corpus-agency/2019/ho_so_2019.csv", 1, "Hình thức nộp"),
 ]
 
 
@@ -171,4 +183,18 @@ def test_cli_check_reports_bad_case(name: str, file: str, row: int | None,
         assert f"dòng {row}" in out, out
     if column is not None:
         assert f"cột “{column}”" in out, out
-    assert "LỖI" in out and ": :" not in out, out
+    assert "LỖI" in out and ": :" not in out and "None" not in out, out
+
+
+def test_cli_check_says_which_table_each_sheet_was_taken_for_and_why() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "check", "--data", str(CORPUS / "content-recognised"),
+         "--params", str(PARAMS)],
+        capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    sheet = next(ln for ln in lines if "“Sheet1” →" in ln)
+    assert "bảng ho_so" in sheet and "nhận theo dòng tiêu đề (9/14 cột khớp)" in sheet
+    assert "4 dòng dữ liệu, nhận 4, loại 0" in sheet
+    csv_line = next(ln for ln in lines if "→ bảng danh_gia" in ln)
+    assert "dòng tiêu đề (3/4 cột khớp)" in csv_line

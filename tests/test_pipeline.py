@@ -169,9 +169,10 @@ def test_bad_export_stops_that_agency_and_leaves_no_report(tiny, tmp_path):
     work = tmp_path / "proj"
     shutil.copytree(tiny, work)
     bad = work / "data" / "raw" / "xa-an-binh" / "2019" / "ho_so_bo_sung_2019.csv"
-    bad.write_text("Mã hồ sơ;Mã thủ tục;Lĩnh vực;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả\n"
-                   "BS-1;1.000001;Tôn giáo;Trực tiếp;05/03/2019;12/03/2019\n"
-                   "BS-2;1.000001;Tôn giáo;Trực tiếp;31/02/2019;12/03/2019\n", encoding="utf-8")
+    bad.write_text("Mã hồ sơ;Mã thủ tục;Lĩnh vực;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả;"
+                   "Ngày có kết quả\n"
+                   "BS-1;1.000001;Tôn giáo;Trực tiếp;05/03/2019;12/03/2019;\n"
+                   "BS-2;1.000001;Tôn giáo;Trực tiếp;31/02/2019;12/03/2019;\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = cchc("run", "--period", "2019-9M", "--out", str(out), cwd=work)
     assert proc.returncode == 1, proc.stdout + proc.stderr

@@ -96,7 +96,6 @@ def _params(params_dir: Path):
 def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...],
           period_id: str | None) -> None:
     """Kiểm tra tham số và mọi tệp đầu vào; in từng lỗi với tệp, trang tính, dòng, cột."""
-    from .ingest.accounting import group_by_file
     from .ingest.agency import read_agency
     from .ingest.mappings import for_agency
 
@@ -114,7 +113,9 @@ def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...
     errors = warnings = rows = 0
     for aid in ids:
         agency = params.agency(aid)
-        inputs = read_agency(aid, raw / aid, mapping=for_agency(params, agency), root=raw)
+        inputs = read_agency(aid, raw / aid, mapping=for_agency(params, agency), root=raw,
+                             limits=params.limits)
+        inputs.issues.extend(inputs.unaccounted())
         if aid in period_of:
             inputs.issues += _task_issues(inputs, agency.rule, period_of[aid])
         n_read = sum(r.rows_read for r in inputs.reads)
@@ -122,23 +123,9 @@ def check(data_dir: str | None, params_dir: str | None, agencies: tuple[str, ...
         status = "OK" if not inputs.errors else f"{len(inputs.errors)} lỗi"
         click.echo(f"== {aid}: {len(inputs.files)} tệp, {n_read} dòng dữ liệu, {status}, "
                    f"{len(inputs.warnings)} cảnh báo")
-        if not inputs.files:
+        if not inputs.files and not inputs.issues:
             click.echo(f"   (không có tệp nào trong {raw / aid})")
-        for file, issues in group_by_file(inputs.issues).items():
-            click.echo(f"  {file}")
-            for i in issues:
-                where = ", ".join(x for x in (f"trang tính “{i.sheet}”" if i.sheet else "",
-                                              f"dòng {i.row}" if i.row else "",
-                                              f"cột “{i.column}”" if i.column else "") if x)
-                tag = "LỖI" if i.severity == "error" else "cảnh báo"
-                fld = f" [{i.field}]" if i.field else ""
-                click.echo(f"    {tag}: {where}{fld}: {i.message}" if where or fld
-                           else f"    {tag}: {i.message}")
-        for r in inputs.reads:
-            if r.rows_read != r.rows_accepted + r.rows_rejected:
-                click.echo(f"    LỖI đối soát dòng {r.file}: {r.rows_read} ≠ "
-                           f"{r.rows_accepted} + {r.rows_rejected}")
-                errors += 1
+        _echo_inputs(inputs)
         errors += len(inputs.errors)
         warnings += len(inputs.warnings)
     click.echo(f"Tổng: {rows} dòng, {errors} lỗi, {warnings} cảnh báo.")
@@ -160,6 +147,62 @@ def _task_issues(inputs, rule: str, period_id: str) -> list:
     plan = plan[[year_from_path(f) == period.year for f in plan["_file"]]]
     end = period.window(rule).end
     return [Issue(**w) for w in task_warnings(task_states(plan, end, period.year), end)]
+
+
+SKIPPED = {"blank": "trống", "total": "tổng cộng", "footer": "chữ ký",
+           "numbering": "đánh số cột"}
+
+
+def _echo_inputs(inputs) -> None:
+    """Per file: which table each sheet was taken for and why, its rows, its issues."""
+    from .ingest.accounting import group_by_file
+
+    issues = group_by_file(inputs.issues)
+    for file in dict.fromkeys([*inputs.files, *issues]):
+        click.echo(f"  {file}")
+        for r in (r for r in inputs.reads if r.file == file):
+            sheet = f"trang tính “{r.sheet}” " if r.sheet else ""
+            skipped = ", ".join(f"{n} dòng {SKIPPED.get(k, k)}" for k, n in r.skipped.items() if n)
+            click.echo(f"    {sheet}→ bảng {r.table.code} ({r.table.title}), nhận theo "
+                       f"{r.recognised_by or 'tên'}; tiêu đề ở dòng {r.header_row}: "
+                       f"{r.rows_read} dòng dữ liệu, nhận {r.rows_accepted}, loại "
+                       f"{r.rows_rejected}" + (f"; bỏ qua {skipped}" if skipped else ""))
+        for i in issues.get(file, []):
+            where = ", ".join(x for x in (f"trang tính “{i.sheet}”" if i.sheet else "",
+                                          f"dòng {i.row}" if i.row else "",
+                                          f"cột “{i.column}”" if i.column else "") if x)
+            tag = "LỖI" if i.severity == "error" else "cảnh báo"
+            fld = f" [{i.field}]" if i.field else ""
+            click.echo(f"    {tag}: {where}{fld}: {i.message}" if where or fld
+                       else f"    {tag}: {i.message}")
+
+
+@cli.command("map")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--system", default=None, help="Tên hệ thống (mặc định: theo tên tệp).")
+@click.option("--table", default=None, help="Mã bảng (mặc định: đoán theo các cột).")
+@click.option("--sheet", default=None, help="Trang tính (mặc định: trang có nhiều dữ liệu nhất).")
+@click.option("--params", "params_dir", default=None, help="Thư mục tham số (mặc định: params/).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp ánh xạ đã có.")
+def map_command(file: str, system: str | None, table: str | None, sheet: str | None,
+                params_dir: str | None, force: bool) -> None:
+    """Viết bản nháp params/mappings/<hệ-thống>.yml cho tệp xuất có tiêu đề cột lạ."""
+    from .ingest.draft import DraftError, write_draft
+    from .ingest.readers import ReadError
+    from .params import load_limits
+
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"không có tệp {path}")
+    pdir = _path(params_dir, "params")
+    try:
+        out, code, guessed, total = write_draft(path, pdir, system, table, sheet, force,
+                                                load_limits(pdir))
+    except (DraftError, ReadError) as exc:
+        raise CommandError(f"{path}: {exc}") from None
+    click.echo(f"Đã ghi {out}: bảng {code}, đoán được {guessed}/{total} cột. Mở tệp, xác nhận "
+               f"từng dòng ghi “XÁC NHẬN”, rồi ghi `source_system: {out.stem}` cho cơ quan trong "
+               "params/agencies.yml và chạy `cchc check`.")
 
 
 def _setup_log(out_dir: Path, period: str) -> tuple[Path, logging.Handler]:

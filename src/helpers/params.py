@@ -327,6 +327,18 @@ class Index766File(BaseModel):
         return self
 
 
+class Limits(BaseModel):
+    """What one input file may cost before it is read (``params/limits.yml``): an export
+    bigger than these is refused with a message, never read until memory runs out. The
+    defaults hold a national one-stop-shop export (a million rows is Excel's own limit)."""
+
+    model_config = _no_extra()
+    max_file_mb: float = Field(200, gt=0)
+    max_unpacked_mb: float = Field(1000, gt=0)  # xlsx/ods are zip files: declared sizes
+    max_compression_ratio: float = Field(200, ge=2)  # per zip member above 1 MB unpacked
+    max_rows_per_sheet: int = Field(1_048_576, gt=0)
+
+
 class MappingFile(BaseModel):
     """A source system's headers and values (``params/mappings/<system>.yml``)."""
 
@@ -342,13 +354,15 @@ class Params:
 
     def __init__(self, root: Path, agencies: list[Agency], targets: TargetsFile,
                  periods: PeriodsFile, score: ScoreFile,
-                 index766: Index766File | None = None) -> None:
+                 index766: Index766File | None = None, limits: Limits | None = None
+                 ) -> None:
         self.root = root
         self.agencies: dict[str, Agency] = {a.id: a for a in agencies}
         self.targets = targets
         self.periods = periods
         self.score = score
         self.index766 = index766 or Index766File()
+        self.limits = limits or Limits()
 
     def agency(self, agency_id: str) -> Agency:
         try:
@@ -460,6 +474,12 @@ def _explain(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines) + (f"\n… và {more} lỗi khác" if more > 0 else "")
 
 
+def load_limits(root: Path | str = "params") -> Limits:
+    """``params/limits.yml``, or the safe defaults when there is none."""
+    path = Path(root) / "limits.yml"
+    return _validated(Limits, path, _read_yaml(path)) if path.is_file() else Limits()
+
+
 def load_mapping(root: Path, system: str) -> MappingFile:
     if not SAFE_ID.match(system):
         raise ConfigError(f"source_system “{system}” không hợp lệ (chữ thường, số, “-”)")
@@ -484,7 +504,8 @@ def load_params(root: Path | str = "params") -> Params:
     optional = {name: _validated(model, root / f"{name}.yml", _read_yaml(root / f"{name}.yml"))
                 if (root / f"{name}.yml").is_file() else model()
                 for name, model in (("targets", TargetsFile), ("periods", PeriodsFile),
-                                    ("score", ScoreFile), ("index766", Index766File))}
+                                    ("score", ScoreFile), ("index766", Index766File),
+                                    ("limits", Limits))}
     params = Params(root, agencies, **optional)
     _check_references(params)
     return params

@@ -899,6 +899,223 @@ def _mixed(a: Path) -> None:
     write_csv(year_dir(a) / "ho_so_2019.csv", [HO_SO_HEAD, *rows])
 
 
+# ---------------------------------------------------------------- first contact (issue 9)
+
+@case("flat-folder")
+def _flat(a: Path) -> None:
+    """Exports dropped flat in the agency folder, named as the system named them."""
+    write_csv(a / "ho_so.csv", [HO_SO_HEAD, *dossiers(3, text_dates=True)])
+    write_xlsx(a / "kinh_phi.xlsx", [{"name": "Sheet1", "rows": [
+        KINH_PHI_HEAD, *[[*it, "1.200.000", None, None] for it in BUDGET_ITEMS]]}])
+
+
+@case("catalogue-without-year")
+def _catalogue_no_year(a: Path) -> None:
+    write_xlsx(a / "Danh muc TTHC.xlsx", [{"name": "Sheet1", "rows": [
+        ["DANH MỤC THỦ TỤC HÀNH CHÍNH"], [], THU_TUC_HEAD,
+        *catalogue(("Toàn trình", "Một phần", "Không"))]}])
+    write_xlsx(year_dir(a) / "thu_tuc_2019.xlsx", [{"name": "thu_tuc", "rows": [
+        THU_TUC_HEAD, *catalogue(("Toàn trình", "Toàn trình", "Một phần"))]}])
+
+
+@case("content-recognised")
+def _content(a: Path) -> None:
+    """A system's export: neither the file nor the sheet names the table."""
+    head = ["STT", *HO_SO_HEAD[:5], "Trạng thái", *HO_SO_HEAD[5:8]]
+    rows = [[i + 1, *r[:5], "Đã giải quyết" if r[7] else "Đang giải quyết", *r[5:8]]
+            for i, r in enumerate(dossiers(4))]
+    write_xlsx(a / "DanhSachHoSo_20251016.xlsx", [{"name": "Sheet1", "rows": [
+        [TITLE_1], ["DANH SÁCH HỒ SƠ"], [], head, *rows], "merges": ["A1:J1", "A2:J2"]}])
+    write_csv(a / "export_danhgia.csv", [
+        ["Ngày đánh giá", "Kênh đánh giá", "Kết quả"], ["10/03/2019", "Quầy/Kiosk", "Hài lòng"],
+        ["11/03/2019", "Zalo/SMS", "Rất hài lòng"]])
+
+
+@case("content-ambiguous")
+def _ambiguous(a: Path) -> None:
+    head = ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Chỉ tiêu", "Ngày đánh giá",
+            "Kênh đánh giá", "Kết quả", "Mã hồ sơ"]
+    write_xlsx(a / "tong_hop.xlsx", [{"name": "Sheet1", "rows": [
+        head, ["VBDT", "Văn bản điện tử", "%", 90, date(2019, 3, 10), "Quầy/Kiosk",
+               "Hài lòng", "HS-2019-0001"]]}])
+
+
+@case("three-row-header-numbered")
+def _three_rows(a: Path) -> None:
+    top = ["Mã hồ sơ", "Thông tin thủ tục", None, "Hình thức nộp", "Thời gian giải quyết", None,
+           None, "Số hóa hồ sơ"]
+    mid = [None, "Mã thủ tục", "Lĩnh vực", None, "Ngày", None, None, None]
+    low = [None, None, None, None, "Tiếp nhận", "Hẹn trả", "Có kết quả", None]
+    numbers = [f"({i})" for i in range(1, 9)]
+    body = [[r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[9]] for r in dossiers(4)]
+    write_xlsx(year_dir(a) / "ho_so_2019.xlsx", [{
+        "name": "ho_so", "rows": [[TITLE_2], [], top, mid, low, numbers, *body],
+        "merges": ["A1:H1", "A3:A5", "B3:C3", "B4:B5", "C4:C5", "D3:D5", "E3:G3", "E4:G4",
+                   "H3:H5"], "bold_rows": [3, 4, 5]}])
+
+
+@case("date-times")
+def _date_times(a: Path) -> None:
+    rows = dossiers(5)
+    rows[0][5:8] = ["05/03/2019 08:30:12", "12/03/2019 17:00", "10/03/2019 23:59:59"]
+    rows[1][5:8] = ["2019-03-06T08:30:00", "2019-03-13 16:45:00+07:00", None]
+    rows[2][5:8] = ["08:15 07/03/2019", "14/03/2019 04:30:00 PM", "12/03/2019 09:00:00 AM"]
+    rows[3][5:8] = [datetime(2019, 3, 8, 8, 30), datetime(2019, 3, 15, 23, 59, 59), None]
+    rows[4][5:8] = [datetime(2019, 3, 9, 0, 0, 1), 43540.75, "14/03/2019 7:05"]
+    write_xlsx(year_dir(a) / "ho_so_2019.xlsx", [ho_so_sheet(rows)])
+
+
+@case("html-xls-portal")
+def _html_portal(a: Path) -> None:
+    """A portal's "Xuất Excel": title cell spanning the table, a two-row header with
+    row and column spans, a numbering row, entities and line breaks."""
+    body = ""
+    for r in dossiers(3, text_dates=True):
+        cells = [r[0], r[1], r[3], r[4], r[5], r[6], r[7] or ""]
+        body += "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n"
+    html = ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+            "charset=utf-8\"></head><body><table border=\"1\">\n"
+            "<tr><td colspan=\"7\"><b>DANH S&Aacute;CH HỒ SƠ &amp; KẾT QUẢ</b></td></tr>\n"
+            "<tr><th rowspan=\"2\">Mã<br>hồ sơ</th><th rowspan=\"2\">Mã thủ tục</th>"
+            "<th rowspan=\"2\">Lĩnh vực</th><th rowspan=\"2\">Hình thức nộp</th>"
+            "<th colspan=\"3\">Ngày</th></tr>\n"
+            "<tr><th>Tiếp nhận</th><th>Hẹn trả</th><th>Có kết quả</th></tr>\n"
+            "<tr>" + "".join(f"<td>({i})</td>" for i in range(1, 8)) + "</tr>\n"
+            + body + "</table></body></html>")
+    write_bytes(year_dir(a) / "DanhSachHoSo.xls", html.encode("utf-8"))
+
+
+def _vocab_rows(column: str, words: list[object]) -> list[list[object]]:
+    head = [*HO_SO_HEAD[:8], column] if column == "Trạng thái" else HO_SO_HEAD[:8]
+    out = []
+    for i, w in enumerate(words, start=1):
+        r = dossier(i, text_dates=True)[:8]
+        if column == "Trạng thái":
+            out.append([*r, w])
+        else:
+            r[4] = w
+            out.append(r)
+    return [head, *out]
+
+
+CHANNEL_WORDS = ["BCCI", "Bưu chính", "Dịch vụ bưu chính công ích", "Nộp trực tuyến",
+                 "Trực tuyến toàn trình", "Trực tuyến một phần", "Nộp trực tiếp",
+                 "Trực tiếp tại Bộ phận Một cửa", "", "nop truc tuyen"]
+RESOLVED_WORDS = ["Đã trả kết quả", "Đã xử lý xong", "Đã giải quyết", "Hoàn thành"]
+PENDING_WORDS = ["Đang xử lý", "Đang giải quyết", "Chờ bổ sung hồ sơ", "Yêu cầu bổ sung",
+                 "Chờ thực hiện nghĩa vụ tài chính"]
+WITHDRAWN_WORDS = ["Rút hồ sơ", "Đã rút hồ sơ", "Công dân yêu cầu rút hồ sơ", "Từ chối",
+                   "Không được tiếp nhận", "Dừng xử lý"]
+
+
+@case("vocab-channels")
+def _vocab_channels(a: Path) -> None:
+    write_csv(year_dir(a) / "ho_so_2019.csv", _vocab_rows("Hình thức nộp", CHANNEL_WORDS))
+
+
+@case("vocab-status-resolved")
+def _vocab_resolved(a: Path) -> None:
+    write_csv(year_dir(a) / "ho_so_2019.csv", _vocab_rows("Trạng thái", RESOLVED_WORDS))
+
+
+@case("vocab-status-pending")
+def _vocab_pending(a: Path) -> None:
+    write_csv(year_dir(a) / "ho_so_2019.csv", _vocab_rows("Trạng thái", PENDING_WORDS))
+
+
+@case("vocab-status-withdrawn")
+def _vocab_withdrawn(a: Path) -> None:
+    write_csv(year_dir(a) / "ho_so_2019.csv", _vocab_rows("Trạng thái", WITHDRAWN_WORDS))
+
+
+@case("vocab-status-codes")
+def _vocab_codes(a: Path) -> None:
+    """The national portal's status codes 1–10, as numbers (xlsx) and one as text "09"."""
+    rows = _vocab_rows("Trạng thái", [*range(1, 11), "09"])
+    write_xlsx(year_dir(a) / "ho_so_2019.xlsx", [{"name": "ho_so", "rows": rows}])
+
+
+PERSONAL_LIST = ["Chủ hồ sơ", "Người nộp", "Tên tổ chức, cá nhân", "Số giấy tờ tùy thân",
+                 "CMND/CCCD/Hộ chiếu", "Địa chỉ thường trú", "Điện thoại liên hệ", "SĐT",
+                 "Email người nộp", "Mã số thuế", "SĐT liên hệ của người nộp",
+                 "Số điện thoại di động", "Địa chỉ email (nếu có)"]
+
+
+@case("vocab-personal-headers")
+def _vocab_personal(a: Path) -> None:
+    head = [*HO_SO_HEAD[:4], *PERSONAL_LIST[:6], *HO_SO_HEAD[4:8], *PERSONAL_LIST[6:]]
+    rows = []
+    for i, r in enumerate(dossiers(3), start=1):
+        canary = [f"PII-CANARY-{i}-{k:02d}" for k in range(len(PERSONAL_LIST))]
+        rows.append([*r[:4], *canary[:6], *r[4:8], *canary[6:]])
+    write_xlsx(year_dir(a) / "ho_so_2019.xlsx", [ho_so_sheet(rows, head)])
+
+
+@case("unknown-values")
+def _unknown_values(a: Path) -> None:
+    rows = _vocab_rows("Trạng thái", ["Đã giải quyết", "Đang thẩm định", "Đã giải quyết"])
+    rows[3][4] = "Qua Zalo"
+    write_csv(year_dir(a) / "ho_so_2019.csv", rows)
+
+
+# ---------------------------------------------------------------- trust (issue 14)
+
+@case("hidden-sheet-only")
+def _hidden_only(a: Path) -> None:
+    """The workbook's only sheet, holding the whole table, is hidden: it is read."""
+    path = year_dir(a) / "ho_so_2019.xlsx"
+    write_xlsx(path, [ho_so_sheet(dossiers(6))])
+    hide_all_sheets(path)  # Excel's UI refuses this; the file format does not
+
+
+@case("nothing-readable")
+def _nothing(a: Path) -> None:
+    """A dossier workbook whose only sheet is hidden scratch: nothing can be read."""
+    path = year_dir(a) / "ho_so_2019.xlsx"
+    write_xlsx(path, [{"name": "nhap", "rows": [["Ghi chép tạm"], ["x", "y"]]}])
+    hide_all_sheets(path)
+
+
+@case("symlink-escaping")
+def _symlinks(a: Path) -> None:
+    """Links that lead out of the agency's folder (here, into another agency's)."""
+    other = a.parent / "other-agency"
+    write_csv(other / "ho_so_2019.csv", [HO_SO_HEAD, *dossiers(2, text_dates=True)])
+    write_csv(other / "2018" / "ho_so_2018.csv", [HO_SO_HEAD, *dossiers(2, text_dates=True)])
+    write_csv(year_dir(a) / "ho_so_2019.csv", [HO_SO_HEAD, *dossiers(3, text_dates=True)])
+    (year_dir(a) / "ho_so_lien_ket_2019.csv").symlink_to("../../other-agency/ho_so_2019.csv")
+    (a / "2018").symlink_to("../other-agency/2018")
+
+
+@case("limit-declared-rows")
+def _declared_rows(a: Path) -> None:
+    """A small workbook whose sheet declares 3 000 000 rows × 30 columns: refused from
+    its <dimension> before the sheet is read."""
+    path = year_dir(a) / "ho_so_2019.xlsx"
+    write_xlsx(path, [ho_so_sheet(dossiers(3))])
+    patch_zip(path, "xl/worksheets/sheet1.xml",
+              lambda x: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:AD3000000"', x))
+
+
+@case("limit-rows-csv")
+def _rows_csv(a: Path) -> None:
+    """Ten dossiers where params/limits.yml allows five rows per sheet (cases.yml)."""
+    write_csv(year_dir(a) / "ho_so_2019.csv", [HO_SO_HEAD, *dossiers(10, text_dates=True)])
+
+
+def hide_all_sheets(path: Path) -> None:
+    patch_zip(path, "xl/workbook.xml", lambda x: x.replace(b'state="visible"', b'state="hidden"'))
+
+
+def patch_zip(path: Path, member: str, fn: Callable[[bytes], bytes]) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, fn(data) if info.filename == member else data)
+    path.write_bytes(out.getvalue())
+
+
 # ---------------------------------------------------------------- main
 
 def main() -> None:

@@ -36,6 +36,18 @@ def growth(this: int | None, before: int | None) -> Indicator:
     return indicator((this - before) / before, int(this), int(before))
 
 
+def present(frame: pd.DataFrame, column: str) -> bool:
+    """Whether the exports had the column at all (the store lists in
+    ``attrs["absent_columns"]`` the optional columns no file of the table had)."""
+    return column in frame and column not in frame.attrs.get("absent_columns", ())
+
+
+def known(frame: pd.DataFrame, column: str) -> bool:
+    """Whether an optional column holds anything: an export without it gives null
+    figures ("không có dữ liệu"), never 0."""
+    return present(frame, column) and bool(frame[column].notna().any())
+
+
 def in_window(series: pd.Series, window: Window) -> pd.Series:
     return (series >= pd.Timestamp(window.start)) & (series <= pd.Timestamp(window.end))
 
@@ -57,17 +69,28 @@ def dossier_rates(flow: pd.DataFrame) -> dict[str, Indicator]:
     def count(frame: pd.DataFrame, column: str) -> int:
         return int(frame[column].fillna(False).astype(bool).sum()) if column in frame else 0
 
+    def share(frame: pd.DataFrame, column: str) -> Indicator:
+        """A rate over an optional boolean column: null (no data), not 0%, when the
+        export has no such column (nothing in it for any dossier of the window)."""
+        if not known(flow, column):
+            return indicator(None)
+        return rate(count(frame, column), len(frame))
+
     out["rate.on_time"] = rate(t["resolved_early"] + t["resolved_on_time"], t["resolved_total"])
     out["rate.late_of_received"] = rate(t["resolved_late"], t["received_total"])
-    out["rate.apology"] = rate(count(late, "apology_sent"), len(late))
+    out["rate.apology"] = share(late, "apology_sent")
     out["rate.online_dossiers"] = rate(t["new_online"], new)
     out["rate.postal_dossiers"] = rate(t["new_postal"], new)
     out["rate.direct_dossiers"] = rate(t["new_offline"] - t["new_postal"], new)
-    out["rate.digitized"] = rate(count(resolved, "digitized"), len(resolved))
-    out["rate.e_result"] = rate(count(resolved, "e_result"), len(resolved))
+    out["rate.digitized"] = share(resolved, "digitized")
+    out["rate.e_result"] = share(resolved, "e_result")
+    if not known(flow, "status"):  # no status column: withdrawals cannot be told
+        out["dossiers.withdrawn"] = indicator(None)
     with_fee = resolved[resolved["paid_online"].notna()] if "paid_online" in resolved \
         else resolved.iloc[0:0]
-    out["rate.paid_online"] = rate(count(with_fee, "paid_online"), len(with_fee))
+    # an empty cell is a dossier without a fee: only a missing column is "no data"
+    out["rate.paid_online"] = rate(count(with_fee, "paid_online"), len(with_fee)) \
+        if present(flow, "paid_online") else indicator(None)
     return out
 
 
@@ -122,9 +145,10 @@ def procedures(catalogue: pd.DataFrame) -> dict[str, Indicator]:
         "procedures.online": indicator(online),
         "procedures.online_full": indicator(int((catalogue["online_level"] == "Toàn trình")
                                                 .sum())),
-        "procedures.postal": indicator(yes("postal")),
+        "procedures.postal": indicator(yes("postal") if known(catalogue, "postal") else None),
         "rate.online_procedures": rate(online, len(catalogue)),
-        "rate.published_procedures": rate(yes("published"), len(catalogue)),
+        "rate.published_procedures": rate(yes("published"), len(catalogue))
+        if known(catalogue, "published") else indicator(None),
     }
 
 

@@ -38,6 +38,12 @@ def of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame["year"] == year]
 
 
+def absent(frame: pd.DataFrame) -> bool:
+    """A table no export holds (the store marks it ``attrs["absent"]``), as opposed to
+    one read with no rows: its figures are null ("không có dữ liệu"), not zero."""
+    return frame.empty and bool(frame.attrs.get("absent"))
+
+
 def has_data(dossiers: pd.DataFrame, tasks: pd.DataFrame, window: Window) -> bool:
     """Whether there is anything to report: a dossier of the window, or a task of the
     plan (``tasks``: the plan year's rows)."""
@@ -69,28 +75,87 @@ def values(frames: Frames, window: Window, year: int, flow: pd.DataFrame | None 
         out.update(index766.index(index_inputs(frames, window, year, flow), index_config))
     if flow is not None:
         out.update(rates.dossier_rates(flow))
-    if not frames.danh_gia.empty or flow is not None:
+    # an optional table missing from the exports gives no figures ("không có dữ liệu"),
+    # not zeros: only a table that is there can say that nothing happened
+    if absent(frames.danh_gia):
+        out.update({c: rates.indicator(None) for c in ("ratings.total", "rate.satisfaction",
+                                                       "rate.rating_coverage")})
+    elif not frames.danh_gia.empty or flow is not None:
         out.update(rates.satisfaction(frames.danh_gia, window))
         if "dossiers.resolved_total" in out:
             out["rate.rating_coverage"] = rates.rate(out["ratings.total"]["value"],
                                                      out["dossiers.resolved_total"]["value"])
-    if not frames.pakn.empty or flow is not None:
+    if absent(frames.pakn):
+        out.update({c: rates.indicator(None) for c in ("feedback.received", "feedback.due",
+                                                       "rate.feedback_on_time")})
+    elif not frames.pakn.empty or flow is not None:
         out.update(rates.feedback(frames.pakn, window))
     out.update(rates.procedures(of_year(frames.thu_tuc, year)))
     plan = of_year(frames.nhiem_vu, year)
     if not plan.empty:
-        counts = tasks_mod.task_counts(tasks_mod.task_states(plan, window.end, year))
-        out.update({code: rates.indicator(v) for code, v in counts.items()
-                    if code != "tasks.due_done"})
-        out["rate.tasks_done"] = rates.rate(counts["tasks.due_done"], counts["tasks.due"])
+        out.update(_tasks(plan, window, year))
     bud = of_year(frames.kinh_phi, year)
     if not bud.empty:
         planned, spent = budget_mod.totals(bud)
         out["budget.planned"] = rates.indicator(planned)
-        out["budget.spent"] = rates.indicator(spent)
-        out["rate.budget_spent"] = rates.rate(spent, planned)
+        if rates.known(bud, "spent_vnd"):
+            out["budget.spent"] = rates.indicator(spent)
+            out["rate.budget_spent"] = rates.rate(spent, planned)
+        else:
+            out["budget.spent"] = out["rate.budget_spent"] = rates.indicator(None)
     out.update(rates.self_assessed(of_year(frames.chi_so, year)))
     return out
+
+
+# task codes that need each optional column of the plan: without the column, null
+_TASK_NEEDS = {"status": ("tasks.done", "tasks.done_late", "tasks.overdue", "tasks.in_progress",
+                          "tasks.not_started", "tasks.continuing", "rate.tasks_done"),
+               "deadline": ("tasks.due", "tasks.overdue", "tasks.in_progress",
+                            "tasks.not_started", "tasks.continuing", "rate.tasks_done")}
+
+
+def _tasks(plan: pd.DataFrame, window: Window, year: int) -> dict[str, dict[str, Any]]:
+    counts = tasks_mod.task_counts(tasks_mod.task_states(plan, window.end, year))
+    out = {code: rates.indicator(v) for code, v in counts.items() if code != "tasks.due_done"}
+    out["rate.tasks_done"] = rates.rate(counts["tasks.due_done"], counts["tasks.due"])
+    for column, codes in _TASK_NEEDS.items():
+        if not rates.known(plan, column):
+            out.update({code: rates.indicator(None) for code in codes})
+    return out
+
+
+def comparable_frames(frames: Frames, window: Window) -> Frames:
+    """The frames the comparable period's figures come from: without the copies of
+    year-less tables (a catalogue kept for every year says nothing of last year), and
+    without a table that has no row at all in that window (its export is missing, not
+    empty): their figures are then null, "không có số liệu cùng kỳ"."""
+    from types import SimpleNamespace
+
+    s, e = pd.Timestamp(window.start), pd.Timestamp(window.end)
+
+    def dated(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[~frame["_every_year"].astype(bool)] if "_every_year" in frame else frame
+
+    def missing(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.iloc[0:0].copy()
+        out.attrs["absent"] = True
+        return out
+
+    def any_in(frame: pd.DataFrame, *cols: str) -> bool:
+        return any(bool(((frame[c] >= s) & (frame[c] <= e)).any()) for c in cols if c in frame)
+
+    ho_so = frames.ho_so
+    if not ho_so.empty and not bool(((ho_so["received_on"] <= e) & (
+            ho_so["resolved_on"].isna() | (ho_so["resolved_on"] >= s))).any()):
+        ho_so = ho_so.iloc[0:0]
+    return SimpleNamespace(  # type: ignore[return-value]
+        ho_so=ho_so,
+        danh_gia=frames.danh_gia if any_in(frames.danh_gia, "rated_on")
+        else missing(frames.danh_gia),
+        pakn=frames.pakn if any_in(frames.pakn, "received_on", "due_on")
+        else missing(frames.pakn),
+        thu_tuc=dated(frames.thu_tuc), nhiem_vu=dated(frames.nhiem_vu),
+        kinh_phi=dated(frames.kinh_phi), chi_so=dated(frames.chi_so))
 
 
 def _value(d: dict[str, dict[str, Any]], code: str) -> Any:
@@ -137,7 +202,8 @@ def report(frames: Frames, period: Period, rule: str, agency: str,
     window = period.window(rule)  # type: ignore[arg-type]
     comp_window = period.comparable.window(rule)  # type: ignore[arg-type]
     now = values(frames, window, period.year, flow, index_config)
-    before = values(frames, comp_window, period.year - 1, index_config=index_config)
+    before = values(comparable_frames(frames, comp_window), comp_window, period.year - 1,
+                    index_config=index_config)
     flow = flow if flow is not None else (dossiers.flow(frames.ho_so, window)
                                           if not frames.ho_so.empty else None)
     return {
@@ -181,7 +247,8 @@ def tables(frames: Frames, period: Period, window: Window, flow: pd.DataFrame | 
              if r["planned_vnd"] else None}
             for _, r in budget_mod.by_area(bud).iterrows()]
     cat = of_year(frames.thu_tuc, period.year)
-    if unit_specs and not cat.empty and not frames.ho_so.empty:
+    # per-unit targets need the unit of each dossier (the optional "Đơn vị xử lý")
+    if unit_specs and not cat.empty and rates.known(frames.ho_so, "unit"):
         year_dossiers = frames.ho_so[frames.ho_so["received_on"].dt.year == period.year]
         out["targets_by_unit"] = unit_targets(cat, unit_of_procedures(year_dossiers), unit_specs)
     return out

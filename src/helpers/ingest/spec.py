@@ -6,13 +6,17 @@ field is declared once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..params import (
     CHANNELS,
+    DIRECT,
+    ONLINE,
     ONLINE_LEVELS,
     PENDING_STATUSES,
+    POSTAL,
     RATING_RESULTS,
     RESOLVED_STATUSES,
     TASK_STATUSES,
@@ -20,9 +24,63 @@ from ..params import (
 )
 from ..text import fold
 
+# ---------------------------------------------------------------- vocabularies of real systems
+# What one-stop-shop systems write → the canonical value of ``params.py``. One dict per
+# field, matched on the folded text (case, diacritics, spaces ignored); a source system's
+# own words go in the ``values`` section of ``params/mappings/<system>.yml``.
+
+CHANNEL_WORDS: dict[str, str] = {
+    "BCCI": POSTAL,
+    "Bưu chính": POSTAL,
+    "Dịch vụ bưu chính công ích": POSTAL,
+    "Nộp trực tuyến": ONLINE,
+    "Trực tuyến toàn trình": ONLINE,
+    "Trực tuyến một phần": ONLINE,
+    "Nộp trực tiếp": DIRECT,
+    "Trực tiếp tại Bộ phận Một cửa": DIRECT,
+}
+_RESOLVED, _RETURNED = RESOLVED_STATUSES  # "Đã giải quyết", "Đã trả kết quả"
+_PROCESSING = PENDING_STATUSES[1]  # "Đang xử lý"
+_WITHDRAWN, _REFUSED = WITHDRAWN_STATUSES  # "Rút hồ sơ", "Từ chối"
+STATUS_WORDS: dict[str, str] = {
+    # resolved
+    "Đã xử lý xong": _RESOLVED,
+    "Hoàn thành": _RESOLVED,
+    # pending
+    "Chờ bổ sung hồ sơ": _PROCESSING,
+    "Yêu cầu bổ sung": _PROCESSING,
+    "Chờ thực hiện nghĩa vụ tài chính": _PROCESSING,
+    # withdrawn or refused: counted in dossiers.withdrawn, out of the flow
+    "Đã rút hồ sơ": _WITHDRAWN,
+    "Công dân yêu cầu rút hồ sơ": _WITHDRAWN,
+    "Không được tiếp nhận": _REFUSED,
+    "Dừng xử lý": _REFUSED,
+}
+# the national public-service portal's status codes (1–10)
+NATIONAL_STATUS_CODES: dict[str, str] = {
+    "1": _PROCESSING, "2": _PROCESSING, "3": _REFUSED, "4": _PROCESSING, "5": _PROCESSING,
+    "6": _PROCESSING, "7": _WITHDRAWN, "8": _REFUSED, "9": _RESOLVED, "10": _RETURNED,
+}
+
+# Personal data: recognised by header (or by a header that contains one of these words),
+# dropped at ingestion whatever else the header or a mapping says, never stored or quoted.
+PERSONAL_HEADERS = (
+    "Họ tên", "Họ và tên", "Họ tên người nộp", "Người nộp", "Tên người nộp", "Chủ hồ sơ",
+    "Tên tổ chức, cá nhân", "Số giấy tờ tùy thân", "CMND/CCCD/Hộ chiếu", "Số CCCD", "CCCD",
+    "CMND", "Hộ chiếu", "Số CMND", "Số CCCD/CMND", "Số định danh", "Địa chỉ",
+    "Địa chỉ thường trú", "Số điện thoại", "Điện thoại", "Điện thoại liên hệ", "SĐT",
+    "Email", "E-mail", "Email người nộp", "Thư điện tử", "Ngày sinh", "Mã số thuế",
+)
+
 
 @dataclass(frozen=True)
 class Field:
+    """One column of a table. ``required``: the export must have the column;
+    ``cells_required`` (default: as ``required``): every row must fill it; ``blank``: the
+    value an empty cell stands for; ``synonyms``: the words real systems write for the
+    canonical ``values``; ``quotable``: its values hold no personal data, so a message
+    may quote them."""
+
     name: str
     header: str
     kind: str  # text | date | bool | int | money | enum | float
@@ -30,9 +88,21 @@ class Field:
     values: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     help: str = ""
+    cells_required: bool | None = None
+    blank: str | None = None
+    synonyms: tuple[tuple[str, str], ...] = ()
+    quotable: bool = False
 
     def keys(self) -> frozenset[str]:
         return _keys(self.name, self.header, self.aliases)
+
+    @property
+    def must_fill(self) -> bool:
+        return self.required if self.cells_required is None else self.cells_required
+
+    @property
+    def may_quote(self) -> bool:
+        return self.quotable or self.kind == "enum"
 
 
 @dataclass(frozen=True)
@@ -61,16 +131,21 @@ F = Field
 
 HO_SO = Table("ho_so", "Hồ sơ TTHC", (
     F("dossier_id", "Mã hồ sơ", "text", aliases=("Số hồ sơ", "Ma HS")),
-    F("procedure_code", "Mã thủ tục", "text", aliases=("Mã TTHC",)),
+    F("procedure_code", "Mã thủ tục", "text", aliases=("Mã TTHC",), quotable=True),
     F("procedure_name", "Tên thủ tục", "text", required=False, aliases=("Tên TTHC",)),
     F("field", "Lĩnh vực", "text"),
     F("unit", "Đơn vị xử lý", "text", required=False),
-    F("channel", "Hình thức nộp", "enum", values=CHANNELS, aliases=("Kênh nộp",)),
+    # an empty channel is a dossier handed in at the desk
+    F("channel", "Hình thức nộp", "enum", values=CHANNELS, aliases=("Kênh nộp",),
+      cells_required=False, blank=DIRECT, synonyms=tuple(CHANNEL_WORDS.items())),
     F("received_on", "Ngày tiếp nhận", "date", aliases=("Ngày nhận",)),
     F("due_on", "Ngày hẹn trả", "date", aliases=("Hẹn trả",)),
-    F("resolved_on", "Ngày có kết quả", "date", required=False, aliases=("Ngày trả kết quả",)),
+    # the column is needed (without it every dossier would look pending); empty = pending
+    F("resolved_on", "Ngày có kết quả", "date", cells_required=False,
+      aliases=("Ngày trả kết quả",)),
     F("status", "Trạng thái", "enum", required=False, values=WITHDRAWN_STATUSES + RESOLVED_STATUSES
-      + PENDING_STATUSES),
+      + PENDING_STATUSES, synonyms=tuple(STATUS_WORDS.items())
+      + tuple(NATIONAL_STATUS_CODES.items())),
     F("apology_sent", "Thư xin lỗi", "bool", required=False),
     F("paid_online", "Thanh toán trực tuyến", "bool", required=False),
     F("digitized", "Số hóa hồ sơ", "bool", required=False),
@@ -78,7 +153,7 @@ HO_SO = Table("ho_so", "Hồ sơ TTHC", (
 ), year_from="received_on", key="dossier_id", names=("Hồ sơ", "Ho so TTHC"))
 
 THU_TUC = Table("thu_tuc", "Danh mục TTHC", (
-    F("procedure_code", "Mã thủ tục", "text", aliases=("Mã TTHC",)),
+    F("procedure_code", "Mã thủ tục", "text", aliases=("Mã TTHC",), quotable=True),
     F("procedure_name", "Tên thủ tục", "text"),
     F("field", "Lĩnh vực", "text"),
     F("online_level", "Mức độ DVCTT", "enum", values=ONLINE_LEVELS),
@@ -98,7 +173,8 @@ PAKN = Table("pakn", "Phản ánh, kiến nghị", (
     F("feedback_id", "Mã phản ánh", "text", aliases=("Số PAKN",)),
     F("received_on", "Ngày tiếp nhận", "date"),
     F("due_on", "Hạn xử lý", "date", aliases=("Ngày hẹn trả",)),
-    F("resolved_on", "Ngày xử lý xong", "date", required=False, aliases=("Ngày có kết quả",)),
+    F("resolved_on", "Ngày xử lý xong", "date", cells_required=False,
+      aliases=("Ngày có kết quả",)),
     F("channel", "Kênh tiếp nhận", "text", required=False),
     F("topic", "Nội dung", "text", required=False),
 ), year_from="received_on", key="feedback_id", names=("Phản ánh",))
@@ -132,7 +208,7 @@ KINH_PHI = Table("kinh_phi", "Dự toán kinh phí", (
 ), names=("Kinh phí",))
 
 CHI_SO = Table("chi_so", "Chỉ số tự đánh giá", (
-    F("code", "Mã chỉ số", "text"),
+    F("code", "Mã chỉ số", "text", quotable=True),
     F("name", "Tên chỉ số", "text"),
     F("numerator", "Tử số", "float", required=False),
     F("denominator", "Mẫu số", "float", required=False),
@@ -145,23 +221,35 @@ CHI_SO = Table("chi_so", "Chỉ số tự đánh giá", (
 TABLES: dict[str, Table] = {t.code: t for t in
                             (HO_SO, THU_TUC, DANH_GIA, PAKN, NHIEM_VU, KINH_PHI, CHI_SO)}
 
-# Personal data: recognised by header, dropped at ingestion, never stored.
-PERSONAL_HEADERS = (
-    "Họ tên", "Họ và tên", "Họ tên người nộp", "Người nộp", "Tên người nộp", "Số CCCD",
-    "CCCD", "CMND", "Số CMND", "Số CCCD/CMND", "Số định danh", "Địa chỉ", "Số điện thoại",
-    "Điện thoại", "SĐT", "Email", "E-mail", "Thư điện tử", "Ngày sinh",
-)
-_PERSONAL_KEYS = {fold(h) for h in PERSONAL_HEADERS}
+def _words(text: object) -> str:
+    """Folded, letters and digits only, padded: " ten to chuc ca nhan "."""
+    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
 
 
+_PERSONAL_WORDS = tuple(sorted({_words(h) for h in PERSONAL_HEADERS}))
+
+
+def looks_personal(value: object) -> bool:
+    """A value shaped like personal data (an e-mail address, a phone or ID number, a long
+    text): never quoted in a message, even from a column whose values may be quoted, since
+    a misaligned export can put any column's values under any header."""
+    text = str(value)
+    return ("@" in text or len(text) > 60
+            or (re.fullmatch(r"[\d\s.\-+()/]+", text) is not None
+                and sum(c.isdigit() for c in text) >= 9))
+
+
+def shown(value: object) -> str:
+    """A quotable value as a message shows it, or "" when it looks personal."""
+    return "" if looks_personal(value) else f"“{' '.join(str(value).split())}” "
+
+
+@cache
 def is_personal(header: object) -> bool:
-    key = fold(header)
-    if not key:
-        return False
-    return key in _PERSONAL_KEYS or any(
-        key.startswith(p) for p in ("ho ten", "ho va ten", "so cccd", "so cmnd", "dia chi",
-                                    "so dien thoai", "email", "cccd", "cmnd")
-    )
+    """A header naming personal data, or containing such a header's words: "Email người
+    nộp", "Số CMND/CCCD/Hộ chiếu", "SĐT liên hệ" are all dropped unread."""
+    words = _words(header)
+    return words.strip() != "" and any(p in words for p in _PERSONAL_WORDS)
 
 
 def table_for(name: str) -> Table | None:

@@ -1,7 +1,10 @@
 """The normalised store: accepted rows as Parquet, partitioned by agency and year.
 
 Layout: ``<store>/<agency>/<table>/year=<Y>/part-0.parquet`` plus ``<store>/<agency>/
-ingest.json`` (the inputs' hashes, row accounting, issues). An agency's folder is written
+ingest.json`` (the inputs' hashes, row accounting, issues). A table with no dates and no
+year in its path (a catalogue, a plan: ``Danh muc TTHC.xlsx``) is stored as ``year=0``,
+"every year": ``load`` gives it for each year asked for, unless that year has a dated
+copy of its own, and marks those rows ``_every_year``. An agency's folder is written
 beside its place and swapped in whole, so a reader never sees half an ingest. Personal
 data never reaches this point: ingestion does not read those columns.
 
@@ -69,12 +72,14 @@ def ingest(params: Params, agency: Agency, raw: Path, store: Path,
     by the caller or here), its source-system mapping and this package's version are those
     of the last ingest. Returns the ingest metadata."""
     mapping = for_agency(params, agency)
+    limits = getattr(params, "limits", None)
     want = {"files": input_hashes(raw, agency.id) if hashes is None else dict(hashes),
-            "mapping": mapping.digest() if mapping else None, "version": __version__}
+            "mapping": mapping.digest() if mapping else None, "version": __version__,
+            "limits": limits.model_dump() if limits is not None else None}
     meta = read_meta(store, agency.id)
     if not force and meta is not None and meta.get("fingerprint") == want:
         return meta
-    inputs = read_agency(agency.id, raw / agency.id, mapping=mapping, root=raw)
+    inputs = read_agency(agency.id, raw / agency.id, mapping=mapping, root=raw, limits=limits)
     return write_agency(store, inputs, want)
 
 
@@ -88,16 +93,26 @@ def _partition_year(table: str, frame: pd.DataFrame) -> pd.Series:
 def write_agency(store: Path, inputs: AgencyInputs, fingerprint: dict[str, Any]
                  ) -> dict[str, Any]:
     final = agency_dir(store, inputs.agency)
+    # rows that do not add up are an error: no report is made from them
+    inputs.issues.extend(inputs.unaccounted())
     store.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=store, prefix=f".{inputs.agency}."))
     try:
-        for table, frame in inputs.tables().items():
+        tables = inputs.tables()
+        for table, frame in tables.items():
             frame = frame.copy()
             frame["year"] = _partition_year(table, frame)
             for year, part in frame.groupby("year"):
                 out = tmp / table / f"year={int(year)}"
                 out.mkdir(parents=True, exist_ok=True)
                 part.drop(columns=["year"]).to_parquet(out / "part-0.parquet", index=False)
+        for read in inputs.reads:  # a table read without rows is there, and empty
+            code = read.table.code
+            if code not in tables and not (tmp / code).exists():
+                out = tmp / code / f"year={EVERY_YEAR}"
+                out.mkdir(parents=True)
+                read.frame.assign(_file=read.file, _sheet=read.sheet or "").to_parquet(
+                    out / "part-0.parquet", index=False)
         rejected = [{"file": r.file, "sheet": r.sheet, "table": r.table.code, "row": row,
                      "reason": why} for r in inputs.reads for row, why in r.rejected]
         meta = {
@@ -109,6 +124,7 @@ def write_agency(store: Path, inputs: AgencyInputs, fingerprint: dict[str, Any]
             "issues": [asdict(i) for i in inputs.issues],
             "personal_columns_dropped": sorted({h for r in inputs.reads
                                                 for h in r.dropped_personal}),
+            "absent_columns": inputs.absent_columns(),
         }
         write_json_atomic(tmp / META, meta)
         swap_dir(tmp, final)
@@ -122,29 +138,45 @@ def _empty(table: str, columns: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(columns=columns or [f.name for f in TABLES[table].fields] + ["year"])
 
 
+EVERY_YEAR = 0  # the partition of a table that applies to every year
+
+
 def load_table(store: Path, agency: str, table: str, years: list[int] | None = None,
                columns: list[str] | None = None) -> pd.DataFrame:
     """One table of one agency, only the years (all when None) and columns (all when None)
-    asked for; an empty frame with the table's columns when there is none."""
+    asked for; an empty frame with the table's columns when there is none. A table kept
+    for every year is given for each year asked for that has no dated copy of its own,
+    with ``year`` set to that year and ``_every_year`` true."""
     base = agency_dir(store, agency) / table
     if not base.is_dir():
         return _empty(table, columns)
+    stored = {int(d.name.split("=")[1]): d for d in sorted(base.glob("year=*"))}
     parts = []
-    for ydir in sorted(base.glob("year=*")):
-        year = int(ydir.name.split("=")[1])
-        if years is None or year in years:
-            part = pd.read_parquet(ydir, columns=columns)
-            part["year"] = year
-            parts.append(part)
+    for year in sorted(stored) if years is None else sorted(set(years)):
+        ydir = stored.get(year)
+        every = ydir is None and EVERY_YEAR in stored and year != EVERY_YEAR
+        if every:
+            ydir = stored[EVERY_YEAR]
+        if ydir is None:
+            continue
+        part = pd.read_parquet(ydir, columns=columns)
+        part["year"] = year
+        if every:
+            part["_every_year"] = True
+        parts.append(part)
     if not parts:
         return _empty(table, columns)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    if "_every_year" in out:
+        out["_every_year"] = out["_every_year"].fillna(False).astype(bool)
+    return out
 
 
 def load(store: Path, agency: str, years: list[int], since: date | None = None) -> Frames:
     """The frames of the plan years ``years``; dossiers and feedback also from earlier
     years when still open on ``since`` (they are carried over into the windows)."""
     out = {}
+    absent_columns = (read_meta(store, agency) or {}).get("absent_columns", {})
     for f in fields(Frames):
         table = f.name
         if table in ("ho_so", "pakn") and since is not None:
@@ -155,6 +187,9 @@ def load(store: Path, agency: str, years: list[int], since: date | None = None) 
             out[table] = frame.reset_index(drop=True)
         else:
             out[table] = load_table(store, agency, table, years)
+        # a table no export holds, as opposed to one read without rows: figures are null
+        out[table].attrs["absent"] = not (agency_dir(store, agency) / table).is_dir()
+        out[table].attrs["absent_columns"] = tuple(absent_columns.get(table, ()))
     return Frames(**out)
 
 
@@ -177,8 +212,13 @@ def frames(params: Params, agency: Agency, years: list[int], since: date, data_d
         meta = ingest(params, agency, Path(data_dir) / "raw", store)
     if not meta["ok"]:
         errors = [i for i in meta["issues"] if i["severity"] == "error"]
-        first = errors[0]
+        first = errors[0] if errors else {"file": "", "message": "đối soát dòng không khớp"}
+        where = ", ".join(x for x in (first.get("file"),
+                                      f"sheet “{first['sheet']}”" if first.get("sheet") else "",
+                                      f"dòng {first['row']}" if first.get("row") else "",
+                                      f"cột “{first['column']}”" if first.get("column") else "")
+                          if x)
         raise InputError(f"{agency.id}: {len(errors)} lỗi dữ liệu đầu vào, không lập báo cáo từ "
-                         f"một phần dữ liệu. Lỗi đầu tiên: {first['file']}, dòng {first['row']}: "
-                         f"{first['message']} (chạy `cchc check`)")
+                         f"một phần dữ liệu. Lỗi đầu tiên: {where}: {first['message']} "
+                         "(chạy `cchc check`)")
     return load(store, agency.id, years, since), meta

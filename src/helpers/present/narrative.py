@@ -17,6 +17,14 @@ from . import vnformat as vn
 from .markdown import Md, escape
 
 Figures = dict[str, dict[str, Any]]
+NO_DATA = "không có dữ liệu"
+NO_COMPARABLE = "không có số liệu cùng kỳ"
+
+
+def _missing(i: dict[str, Any]) -> bool:
+    """A figure whose data is missing (an optional column or table not exported), as
+    opposed to a rate whose denominator is zero ("không phát sinh")."""
+    return i.get("value") is None and i.get("denominator") is None and i.get("numerator") is None
 
 SUGGESTIONS = {
     "rate.on_time": "Rà soát quy trình nội bộ của các lĩnh vực có hồ sơ trễ hạn, nhắc việc "
@@ -84,7 +92,9 @@ def _paragraphs(ind: Figures, name: str, period: Period, w: Window, by_channel: 
         out.append(_dossiers(ind, name, w, cl, n))
     if "rate.satisfaction" in ind:
         s = ind["rate.satisfaction"]
-        if s["value"] is None:
+        if _missing(s):
+            out.append(f"Đánh giá sự hài lòng: {NO_DATA}.")
+        elif s["value"] is None:
             out.append("Trong kỳ không có lượt đánh giá sự hài lòng nào.")
         else:
             ch = "; ".join(f"qua {escape(r.channel)} {vn.integer(r.satisfied)}/"
@@ -102,8 +112,13 @@ def _paragraphs(ind: Figures, name: str, period: Period, w: Window, by_channel: 
             text += (f", {'tăng' if g['value'] > 0 else 'giảm'} "
                      f"{vn.growth(abs(g['value'])).lstrip('+')} so với {cl} "
                      f"({vn.integer(g['denominator'])} TTHC)")
+        elif g.get("denominator") is None:
+            text += f" ({NO_COMPARABLE} năm {period.year - 1})"
         out.append(text + ".")
-    if "rate.tasks_done" in ind:
+    if "rate.tasks_done" in ind and _missing(ind["rate.tasks_done"]):
+        out.append(f"Kế hoạch CCHC năm {period.year} có {n('tasks.total')} nhiệm vụ; tiến độ "
+                   f"thực hiện: {NO_DATA} (tệp kế hoạch không có cột tiến độ hoặc thời hạn).")
+    elif "rate.tasks_done" in ind:
         t = ind["rate.tasks_done"]
         text = (f"Kế hoạch CCHC năm {period.year} có {n('tasks.total')} nhiệm vụ; tính đến "
                 f"{vn.day(w.end)} có {n('tasks.due')} nhiệm vụ đến hạn, đã hoàn thành "
@@ -116,9 +131,11 @@ def _paragraphs(ind: Figures, name: str, period: Period, w: Window, by_channel: 
         out.append(text)
     if "budget.planned" in ind:
         b = ind["rate.budget_spent"]
+        spent = ind["budget.spent"]["value"]
         out.append(f"Kinh phí thực hiện kế hoạch dự kiến {vn.money(ind['budget.planned']['value'])}"
-                   f", đã thực hiện {vn.money(ind['budget.spent']['value'])}"
-                   + (f" ({vn.percent(b['value'])})." if b["value"] is not None else "."))
+                   + (f", đã thực hiện: {NO_DATA}." if spent is None else
+                      f", đã thực hiện {vn.money(spent)}"
+                      + (f" ({vn.percent(b['value'])})." if b["value"] is not None else ".")))
     out += _assessment(ind, n)
     return out
 
@@ -142,8 +159,9 @@ def _dossiers(ind: Figures, name: str, w: Any, cl: str, n: Any) -> str:
         ap = ind["rate.apology"]
         text += (f" Có {vn.integer(late)} hồ sơ trễ hạn/{n('dossiers.received_total')} tổng "
                  f"số hồ sơ tiếp nhận (chiếm {vn.percent(ind['rate.late_of_received']['value'])}"
-                 f"); đã gửi {vn.integer(ap['numerator'])} thư xin lỗi/{vn.integer(late)} hồ sơ "
-                 f"trễ hạn (đạt {vn.percent(ap['value'])}).")
+                 + (f"); thư xin lỗi: {NO_DATA}." if _missing(ap) else
+                    f"); đã gửi {vn.integer(ap['numerator'])} thư xin lỗi/{vn.integer(late)} hồ "
+                    f"sơ trễ hạn (đạt {vn.percent(ap['value'])})."))
     else:
         text += " Không có hồ sơ giải quyết trễ hạn."
     pend, over = ind["dossiers.pending_total"]["value"], ind["dossiers.pending_overdue"]["value"]
@@ -194,13 +212,14 @@ def online(ind: Figures, period: Period) -> Md:
                  "rate.digitized", "rate.e_result"):
         if code in ind:
             i = ind[code]
-            parts.append(f"{catalogue.label(code)}: **{vn.percent(i['value'])}** "
+            parts.append(f"{catalogue.label(code)}: {NO_DATA}." if _missing(i) else
+                         f"{catalogue.label(code)}: **{vn.percent(i['value'])}** "
                          f"({vn.integer(i['numerator'])}/{vn.integer(i['denominator'])}).")
     return Md("\n".join(f"- {p}" for p in parts) if parts else "_Không có dữ liệu._")
 
 
 def feedback(ind: Figures) -> Md:
-    if "feedback.received" not in ind:
+    if "feedback.received" not in ind or ind["feedback.received"]["value"] is None:
         return Md("_Không có dữ liệu phản ánh, kiến nghị._")
     received = ind["feedback.received"]["value"] or 0
     due = ind["feedback.due"]["value"] or 0

@@ -137,9 +137,12 @@ def write_compiled(out_dir: str | Path, figures: dict[str, Any], about: dict[str
 
 
 ACCOUNTING_HEADS = {"file": "Tệp", "sheet": "Trang tính", "table": "Bảng",
+                    "recognised_by": "Nhận bảng theo", "header_row": "Dòng tiêu đề",
+                    "rows_total": "Số dòng của trang tính",
                     "rows_read": "Dòng dữ liệu đọc", "rows_accepted": "Dòng nhận",
                     "rows_rejected": "Dòng loại", "skipped_blank": "Dòng trống bỏ qua",
-                    "skipped_total": "Dòng tổng bỏ qua", "skipped_footer": "Dòng chữ ký bỏ qua"}
+                    "skipped_total": "Dòng tổng bỏ qua", "skipped_footer": "Dòng chữ ký bỏ qua",
+                    "skipped_numbering": "Dòng đánh số cột bỏ qua"}
 
 
 def quality_workbook(path: Path, meta: dict[str, Any]) -> None:

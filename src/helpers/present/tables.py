@@ -18,6 +18,7 @@ from . import vnformat as vn
 from .markdown import Md, escape, table
 
 NO_DATA = "không có dữ liệu"
+NO_COMPARABLE = "không có số liệu cùng kỳ"
 VERDICTS = {True: "✓ Đạt", False: "✗ **Không đạt**", None: "—"}
 
 
@@ -63,8 +64,16 @@ def headline(indicators: dict[str, dict[str, Any]], period: Period) -> Md:
         i = indicators[code]
         frac = (f" ({vn.integer(i['numerator'])}/{vn.integer(i['denominator'])})"
                 if i["denominator"] else "")
-        comp = vn.indicator(code, i["comparable"]) if i["comparable"] is not None else "–"
-        rows.append([catalogue.label(code), vn.indicator(code, i["value"]) + frac,
+        comp = vn.indicator(code, i["comparable"]) if i["comparable"] is not None \
+            else NO_COMPARABLE
+        missing = i["value"] is None and i["denominator"] is None
+        if missing and code.startswith("growth."):  # nothing to grow from
+            shown = NO_COMPARABLE
+        elif missing and i["numerator"] is None and code.startswith("rate."):
+            shown = NO_DATA
+        else:
+            shown = vn.indicator(code, i["value"]) + frac
+        rows.append([catalogue.label(code), shown,
                      vn.target(code, i["target"]), verdict(i["met"]) if i["target"] is not None
                      else "—", comp])
     if not rows:
