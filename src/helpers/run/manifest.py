@@ -15,7 +15,7 @@ from typing import Any
 from ..atomic import write_json_atomic
 
 TRACKED_PACKAGES = ("cchc-reports", "pandas", "numpy", "matplotlib", "papermill",
-                    "openpyxl", "python-calamine", "pyarrow", "pandera")
+                    "openpyxl", "python-calamine", "pyarrow", "pydantic")
 
 
 @dataclass
