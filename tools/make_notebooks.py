@@ -14,8 +14,17 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def md(text: str):
-    return new_markdown_cell(text.strip())
+def md(text: str, tags: list[str] | None = None):
+    cell = new_markdown_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+# Cell tags publishing honours: ``appendix`` goes into the signed report's appendix section
+# (after the signature; landscape when wide), ``site-only`` stays on the site and out of the
+# PDF and DOCX (data quality, hashes, downloads).
+APPENDIX, SITE_ONLY = ["appendix"], ["site-only"]
 
 
 def code(text: str, tags: list[str] | None = None):
@@ -118,18 +127,18 @@ tables.budget(by_area)
 '''),
     md("## 7. Chỉ số tự đánh giá"),
     code("tables.self_assessed(ind)"),
-    md("## Phụ lục: kết quả thực hiện các nhiệm vụ"),
+    md("## Phụ lục: kết quả thực hiện các nhiệm vụ", tags=APPENDIX),
     code('''
 #| tbl-cap: Kết quả thực hiện các nhiệm vụ của kế hoạch
 tables.tasks_appendix(states)
-'''),
-    md("## Chất lượng dữ liệu"),
-    code("tables.data_quality(meta)"),
-    md("## Tải về"),
-    code("tables.downloads()"),
+''', tags=APPENDIX),
+    md("## Chất lượng dữ liệu", tags=SITE_ONLY),
+    code("tables.data_quality(meta)", tags=SITE_ONLY),
+    md("## Tải về", tags=SITE_ONLY),
+    code("tables.downloads()", tags=SITE_ONLY),
     code('''
 # Ghi indicators.json, tables.xlsx, dossier_flow.csv, quality.xlsx (không in gì ra trang)
-outputs.write(out_dir, figures, params.about(a), flow, states, by_area, meta)
+outputs.write(out_dir, figures, params.about(a, p.id), flow, states, by_area, meta)
 '''),
 ]
 
