@@ -21,9 +21,10 @@ def _count(p: Period) -> str:
     return f"{n} cơ quan" if p.complete else f"{n}/{total} cơ quan, chưa đủ"
 
 
-def period_page(p: Period, scratch: Path) -> tuple[str, str]:
-    """(title, Markdown) of a period's page: the overview, then every report."""
-    body = [overview_markdown(p.reports[next(iter(p.reports))].dir.parent, scratch), ""]
+def period_page(p: Period, folder: Path) -> tuple[str, str]:
+    """(title, Markdown) of a period's page: the overview (its charts written into
+    ``folder``, beside the page), then every report."""
+    body = [overview_markdown(p.reports[next(iter(p.reports))].dir.parent, folder), ""]
     if not p.complete:
         body += [f"_Kỳ này mới có báo cáo của {_count(p)}; trang chủ vẫn hiển thị kỳ gần "
                  "nhất đã đủ các cơ quan._", ""]
@@ -36,15 +37,17 @@ def period_page(p: Period, scratch: Path) -> tuple[str, str]:
     return title, front_matter(title) + "\n".join(body) + "\n"
 
 
-def home_page(inputs: Inputs, scratch: Path) -> tuple[str, str]:
-    """(title, Markdown) of the home page."""
+def home_page(inputs: Inputs, work: Path) -> tuple[str, str]:
+    """(title, Markdown) of the home page; the overview's charts are the latest period
+    page's (``work/<period>/``)."""
     latest = inputs.latest()
     lines = [f"Kỳ báo cáo mới nhất: **{latest.label}** ({_count(latest)})."]
     newer = [p for p in inputs.periods if inputs.periods.index(p) > inputs.periods.index(latest)]
     for p in newer:
         lines.append(f"Kỳ **{p.label}** đang được lập: [đã có {_count(p)}]({p.id}/index.html).")
     lines += ["", f"## Tổng hợp {latest.label}", "",
-              relink(overview_markdown(inputs.out / latest.id, scratch), f"{latest.id}/"), "",
+              relink(overview_markdown(inputs.out / latest.id, work / latest.id),
+                     f"{latest.id}/"), "",
               "## Các kỳ báo cáo", ""]
     lines += [f"- [{p.label}]({p.id}/index.html): {_count(p)}" for p in reversed(inputs.periods)]
     lines += ["", "## Diễn biến theo cơ quan", ""]

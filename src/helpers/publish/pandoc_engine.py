@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold
 from . import html
-from .build import Build, Executor, render_version
+from .build import Build, Executor, link, render_version
 from .documents import Done, PageTask, ReportTask
 from .inputs import fingerprint, stat_tree
 from .pages import home_page, period_page, trend_series
@@ -105,7 +105,8 @@ def _trends(build: Build, navkey: str, pages: list[Page], tasks: list[PageTask])
 
 
 def _site_pages(build: Build, navkey: str, pages: list[Page], tasks: list[PageTask]) -> None:
-    inputs, scratch = build.inputs, build.work / ".scratch"
+    """The period pages (with the overview's charts beside them) and the home page."""
+    inputs = build.inputs
     latest = inputs.latest()
     for p in inputs.periods:
         fp = fingerprint(render_version(), p.overview, [(r.agency, r.name) for r in
@@ -117,10 +118,16 @@ def _site_pages(build: Build, navkey: str, pages: list[Page], tasks: list[PageTa
                     fingerprint(fp, navkey), fp, src.with_suffix(".frag.json"))
         page.fresh = build.fresh(page.unit, page.fp)
         pages.append(page)
-        if _needs_body(build, page):
+        if _needs_body(build, page) or not build.fresh(f"charts:{p.id}", fp):
             src.parent.mkdir(parents=True, exist_ok=True)
-            src.write_text(period_page(p, scratch)[1], encoding="utf-8")
+            src.write_text(period_page(p, src.parent)[1], encoding="utf-8")
             tasks.append(PageTask(page.frame.rel, src, True))
+            charts = sorted(src.parent.glob("overview-*.png"))
+            for png in charts:
+                link(png, build.staging / p.id / png.name)
+            build.record(f"charts:{p.id}", fp, [f"{p.id}/{png.name}" for png in charts])
+        else:
+            build.keep(f"charts:{p.id}")
     fp = fingerprint(render_version(), latest.id, latest.overview,
                      [(p.id, len(p.reports), p.complete) for p in inputs.periods],
                      sorted(inputs.names().items()))
@@ -130,7 +137,7 @@ def _site_pages(build: Build, navkey: str, pages: list[Page], tasks: list[PageTa
     page.fresh = build.fresh(page.unit, page.fp)
     pages.append(page)
     if _needs_body(build, page):
-        src.write_text(home_page(inputs, scratch)[1], encoding="utf-8")
+        src.write_text(home_page(inputs, build.work)[1], encoding="utf-8")
         tasks.append(PageTask("index.html", src, True))
 
 
@@ -196,8 +203,12 @@ def render(build: Build, jobs: int, executor: Executor | None) -> int:
                          [f"agencies/{png.name}" for png in charts])
     for page in pages:
         _frame(build, page, nav)
-    (build.staging / "assets").mkdir(exist_ok=True)
-    for name in ("site.css", "site.js"):
-        shutil.copyfile(ASSETS / name, build.staging / "assets" / name)
+    if build.fresh("assets", render_version()):
+        build.keep("assets")
+    else:
+        (build.staging / "assets").mkdir(exist_ok=True)
+        for name in ("site.css", "site.js"):
+            shutil.copyfile(ASSETS / name, build.staging / "assets" / name)
+        build.record("assets", render_version(), ["assets/site.css", "assets/site.js"])
     pagefind(build, pages)
     return len(pages)

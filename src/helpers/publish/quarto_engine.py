@@ -85,12 +85,11 @@ def render(build: Build, jobs: int, executor: Executor | None, project_root: Pat
     try:
         reports, pages, fps = _sources(build, docs)
         build.run(reports, pages, jobs, executor)
-        scratch = build.work / ".scratch"
         for p in build.inputs.periods:
             (build.work / p.id).mkdir(parents=True, exist_ok=True)
-            (build.work / p.id / "index.qmd").write_text(period_page(p, scratch)[1],
-                                                         encoding="utf-8")
-        (build.work / "index.qmd").write_text(home_page(build.inputs, scratch)[1],
+            (build.work / p.id / "index.qmd").write_text(
+                period_page(p, build.work / p.id)[1], encoding="utf-8")
+        (build.work / "index.qmd").write_text(home_page(build.inputs, build.work)[1],
                                               encoding="utf-8")
         shutil.copyfile(config, build.work / ROOT_CONFIG)
         (build.work / SIDEBAR).write_text(yaml.safe_dump(sidebar(build), allow_unicode=True,

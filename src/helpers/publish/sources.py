@@ -175,18 +175,16 @@ def report_source(nb: Path, work: Path, about: dict[str, Any]) -> tuple[str, Pat
     return title, path
 
 
-def overview_markdown(period_dir: Path, scratch: Path) -> str:
+def overview_markdown(period_dir: Path, images: Path) -> str:
     """The provincial overview as the executed overview notebook shows it, its title
-    dropped and headings one level down; its chart inline (a data URI)."""
+    dropped and headings one level down; its charts written into ``images``."""
     nb = period_dir / "overview.ipynb"
     if not nb.is_file():
         return "_Chưa có bảng tổng hợp của kỳ này (notebook tổng hợp chưa chạy)._"
-    scratch.mkdir(parents=True, exist_ok=True)
-    _, body, images = notebook_markdown(nb, scratch, stem="overview")
-    for img in images:
-        data = base64.b64encode(img.read_bytes()).decode("ascii")
-        body = body.replace(f"]({img.name})", f"](data:image/png;base64,{data})")
-        img.unlink()
+    images.mkdir(parents=True, exist_ok=True)
+    for old in images.glob("overview-*.png"):
+        old.unlink()
+    _, body, _ = notebook_markdown(nb, images, stem="overview")
     return re.sub(r"^(#+) ", r"#\1 ", body, flags=re.M)
 
 

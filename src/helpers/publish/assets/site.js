@@ -15,7 +15,8 @@
       return;
     }
     new PagefindUI({
-      element: "#search", bundlePath: box.getAttribute("data-bundle"), showImages: false,
+      element: "#search", showImages: false,
+      bundlePath: new URL(box.getAttribute("data-bundle"), document.baseURI).pathname,
       showSubResults: true, resetStyles: false,
       translations: { placeholder: "Tìm trong các báo cáo" }
     });

@@ -1,0 +1,124 @@
+"""The published site as files: readable by a web server whatever the umask, made again
+only where its inputs changed (one agency changed: only its report), the same bytes for
+the same inputs whatever the number of processes (no clock time on any page), the home
+page on the latest complete period, Vietnamese on every page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import HCM
+
+from helpers.publish import publish_site
+from helpers.run import executors
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _publish(reports: Path, site: Path, **kw):
+    return publish_site(ROOT, reports, site, engine="pandoc", echo=lambda s: None, **kw)
+
+
+@pytest.fixture()
+def reports(tiny_built, tmp_path) -> Path:
+    """A private copy of the tiny project's reports (three agencies, 2019-9M)."""
+    _, built, _, _ = tiny_built
+    out = tmp_path / "reports"
+    shutil.copytree(built, out, ignore=shutil.ignore_patterns("_store", "logs"))
+    return out
+
+
+def test_published_files_are_readable_whatever_the_umask(hcm_run, tmp_path):
+    # the reports are written 0600 (files made whole in a private temporary file) …
+    assert any(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (hcm_run / "2019-10M").rglob("*")
+               if p.is_file())
+    site = tmp_path / "_site"
+    subprocess.run([sys.executable, "-m", "helpers.cli", "publish", "--period", "2019-10M",
+                    "--engine", "pandoc", "--out", str(hcm_run), "--site", str(site),
+                    "--jobs", "1"], cwd=ROOT, check=True, capture_output=True,
+                   preexec_fn=lambda: os.umask(0o077))
+    # … and published 0644 in folders 0755, with a umask of 077
+    modes = {p.relative_to(site): stat.S_IMODE(p.stat().st_mode) for p in site.rglob("*")}
+    assert len(modes) > 40
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    wrong = {str(p): oct(m) for p, m in modes.items()
+             if m != (0o755 if (site / p).is_dir() else 0o644)}
+    assert wrong == {}
+    for name in ("tables.xlsx", "indicators.json", "quality.xlsx", "dossier_flow.csv"):
+        assert modes[Path("2019-10M") / HCM / name] == 0o644
+
+
+def test_one_changed_agency_is_the_only_one_made_again(reports, tmp_path):
+    site = tmp_path / "_site"
+    first = _publish(reports, site)
+    assert (first.rendered, first.reused) == (3, 0)
+    before = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    nb = reports / "2019-9M" / "xa-binh-an" / "report.ipynb"
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    data["cells"].append({"cell_type": "markdown", "metadata": {}, "id": "added",
+                          "source": "Ghi chú bổ sung của chuyên viên."})
+    nb.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    second = _publish(reports, site)
+    assert (second.rendered, second.reused) == (1, 2)
+    after = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    changed = {str(p) for p in after if before.get(p) != after[p]}
+    made = {f"2019-9M/xa-binh-an/{f.name}" for f in (site / "2019-9M" / "xa-binh-an").iterdir()
+            if f.name.startswith(("report.", "fig-"))}
+    assert {"2019-9M/xa-binh-an/report.pdf", "2019-9M/xa-binh-an/report.docx"} <= made
+    # its page, PDF, DOCX and charts; the search index; nothing of the other agencies,
+    # the period's page, the home page or the trend pages
+    assert {p for p in changed if not p.startswith(("pagefind/", ".cchc"))} == made
+    html = (site / "2019-9M" / "xa-binh-an" / "report.html").read_text(encoding="utf-8")
+    assert "Ghi chú bổ sung của chuyên viên." in html
+    assert "Ghi chú bổ sung của chuyên viên." in subprocess.run(
+        ["pdftotext", str(site / "2019-9M" / "xa-binh-an" / "report.pdf"), "-"],
+        capture_output=True, text=True).stdout
+
+
+def test_same_inputs_give_the_same_bytes_serial_or_parallel(reports, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    _publish(reports, a)
+    shutil.rmtree(reports.parent / "_publish")
+    _publish(reports, b, jobs=2, executor=executors.get("local"))
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    differ = [str(p) for p in files_a if (a / p).read_bytes() != (b / p).read_bytes()]
+    assert differ == []
+    home = (a / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"\b\d{1,2}:\d{2}\b", home)  # no clock time on the home page
+
+
+def test_home_shows_the_latest_complete_period(reports, tmp_path):
+    """A run of one agency in a newer period does not replace the province's view."""
+    partial = reports / "2019-FY" / "xa-an-binh"
+    shutil.copytree(reports / "2019-9M" / "xa-an-binh", partial)
+    site = tmp_path / "_site"
+    _publish(reports, site)
+    home = " ".join((site / "index.html").read_text(encoding="utf-8").split())
+    assert "Kỳ báo cáo mới nhất: <strong>9 tháng đầu năm 2019</strong> (3 cơ quan)" in home
+    assert "Năm 2019</strong> đang được lập" in home
+    assert "Tổng hợp 9 tháng đầu năm 2019" in home
+    assert "(chưa đủ)" in home  # the sidebar says the newer period is partial
+    assert (site / "2019-FY" / "xa-an-binh" / "report.pdf").is_file()
+
+
+def test_pages_speak_vietnamese(tiny_built):
+    _, _, site, _ = tiny_built
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="vi">' in text
+        for english in ("On this page", "Other Formats", "Search", "Download", "manifest",
+                        "Sheet", "Agencies", "Typst"):
+            assert english not in re.sub(r"<[^>]+>", " ", text), (page, english)
+        assert "Trên trang này" in text or page.name != "report.html"
