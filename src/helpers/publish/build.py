@@ -26,6 +26,7 @@ from .inputs import Hasher, Inputs, fingerprint, scan
 from .sources import PublishError
 
 STATE = ".cchc-publish.json"
+SMALL = 4  # reports per worker under which a pool is not worth starting
 Executor = Callable[..., Iterator[Any]]
 
 
@@ -78,12 +79,16 @@ class Build:
 
     def run(self, reports: list[ReportTask], pages: list[PageTask], jobs: int,
             executor: Executor | None) -> dict[str, Done]:
-        """The tasks in chunks: two per worker, so that a slow one does not hold the rest."""
+        """The tasks in chunks: two per worker, so that a slow one does not hold the rest.
+        A few tasks (under ``SMALL`` per worker, as after one agency changed) run here in
+        one chunk: starting workers would cost more than it saves."""
         tasks = len(reports) + len(pages)
         if not tasks:
             return {}
         import pypandoc
 
+        if len(reports) + sum(p.trend is not None for p in pages) < SMALL * jobs:
+            jobs, executor = 1, None
         n = max(1, min(tasks, 2 * jobs if jobs > 1 else 1))
         chunks = [Chunk(pypandoc.get_pandoc_path()) for _ in range(n)]
         for i, r in enumerate(reports):

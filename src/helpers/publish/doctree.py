@@ -101,10 +101,13 @@ class TableCell:
     colspan: int
     blocks: list[Block]
     col: int = 0  # first grid column, filled by ``grid``
+    _text: str | None = None
 
     @property
     def text(self) -> str:
-        return stringify(self.blocks)
+        if self._text is None:
+            self._text = stringify(self.blocks)
+        return self._text
 
 
 @dataclass
@@ -146,7 +149,22 @@ def grid(rows: list[list[TableCell]], ncols: int) -> list[list[TableCell]]:
     return rows
 
 
+_ROWS: dict[int, tuple[Block, TableRows]] = {}
+
+
 def table_rows(table: Block) -> TableRows:
+    """A table's rows on its grid (worked out once per table node)."""
+    known = _ROWS.get(id(table))
+    if known is not None and known[0] is table:
+        return known[1]
+    if len(_ROWS) > 4096:
+        _ROWS.clear()
+    rows = _table_rows(table)
+    _ROWS[id(table)] = (table, rows)
+    return rows
+
+
+def _table_rows(table: Block) -> TableRows:
     _, caption, colspecs, head, bodies, foot = table["c"]
     aligns = [spec[0]["t"] for spec in colspecs]
     head_rows = [_cells(r) for r in head[1]]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..present.markdown import escape
 from ..text import fold
-from .inputs import Inputs, Period
 from .sources import front_matter, overview_markdown, relink
+
+if TYPE_CHECKING:
+    from .inputs import Inputs, Period
 
 
 def _count(p: Period) -> str:
