@@ -122,3 +122,40 @@ def test_pages_speak_vietnamese(tiny_built):
                         "Sheet", "Agencies", "Typst"):
             assert english not in re.sub(r"<[^>]+>", " ", text), (page, english)
         assert "Trên trang này" in text or page.name != "report.html"
+
+
+def test_quarto_project_is_vietnamese_and_names_agencies(tiny_built):
+    """What the Quarto engine hands Quarto (rendered where Quarto is installed): the
+    interface's labels in Vietnamese, a sidebar of titled items (names, never folder
+    slugs), and "PDF" and "Word" as the links to a report's files."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    from helpers.publish.inputs import Hasher, scan
+    from helpers.publish.quarto_engine import sidebar
+
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["lang"] == "vi" and "_sidebar.yml" in config["metadata-files"]
+    for key in ("toc-title-website", "related-formats-title", "other-links-title",
+                "search-text-placeholder", "search-no-results-text", "back-to-top"):
+        assert config["language"][key] and not re.search(r"[A-Z][a-z]+ [a-z]+", key)
+    assert config["language"]["toc-title-website"] == "Trên trang này"
+    assert "manifest" not in config["website"]["page-footer"]
+    _, reports, _, _ = tiny_built
+    bar = sidebar(SimpleNamespace(inputs=scan(reports, Hasher())))["website"]["sidebar"]
+
+    def items(contents):
+        for item in contents:
+            yield item
+            yield from items(item.get("contents", []))
+    every = list(items(bar["contents"]))
+    assert all(("text" in i) ^ ("section" in i) for i in every)
+    texts = [i.get("text") or i.get("section") for i in every]
+    assert "Xã An Bình" in texts and "9 tháng đầu năm 2019" in texts
+    assert not any(re.fullmatch(r"[a-z0-9-]+", t) for t in texts)  # no slug anywhere
+    qmd = (reports.parent / "_publish" / "2019-9M" / "xa-an-binh" / "report.qmd").read_text(
+        encoding="utf-8")
+    front = yaml.safe_load(qmd.split("---")[1])
+    assert [(x["text"], x["href"]) for x in front["other-links"][:2]] == [
+        ("PDF", "report.pdf"), ("Word", "report.docx")]

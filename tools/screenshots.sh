@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate the README screenshots from a built site (run `cchc build --period 2019-9M`
+# Regenerate the README screenshots from a built site (run `cchc build --period 2019-10M`
 # first): the home page, a report page, the search results, a report on a phone (390 px),
 # the first page and an appendix page of the PDF, and the first page of the DOCX as
 # LibreOffice shows it. Needs Debian's chromium, poppler-utils and LibreOffice; the site
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 site="${1:-_site}"
 out=docs/screenshots
 agency=so-vhtt-tphcm
-period=2019-9M
+period="${PERIOD:-2019-10M}"
 mkdir -p "$out"
 report="$site/$period/$agency/report"
 [ -f "$report.html" ] || { echo "thiếu $report.html: chạy cchc build --period $period" >&2; exit 1; }
@@ -45,7 +45,7 @@ httpd.shutdown()
 EOF
 
 pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$report.pdf" "$out/pdf-page"
-appendix=$(pdftotext -layout "$report.pdf" - | awk 'BEGIN{RS="\f"} /PHỤ LỤC/ {print NR; exit}')
+appendix=$(pdftotext -layout "$report.pdf" - | awk 'BEGIN{RS="\f"} /PHỤ LỤC/ && !n {n=NR} END{print n}')
 pdftoppm -r 50 -png -f "$appendix" -l "$appendix" -singlefile "$report.pdf" "$out/pdf-appendix"
 tmp=$(mktemp -d)
 soffice --headless "-env:UserInstallation=file://$tmp/lo" --convert-to pdf --outdir "$tmp" \

@@ -227,13 +227,13 @@ def trend(points: list[tuple[str, float | None]], title: str, target: float | No
     ax = fig.subplots()
     xs = [p for p, _ in points]
     ys = [v if v is not None else float("nan") for _, v in points]
-    ax.plot(xs, ys, marker="o", color=BLUE)
+    ax.plot(xs, ys, marker="o", color=BLUE, clip_on=False)  # a point at 100% stays whole
     if target is not None:
         ax.axhline(target, color=GREY, linestyle="--", linewidth=1)
     known = [v for _, v in points if v is not None] + ([target] if target is not None else [])
     if known:
         lo = _lower_bound(known, None)
-        ax.set_ylim(lo, 1.0 + 0.02)
+        ax.set_ylim(lo, 1.0)  # a rate never passes 100%: no tick says it does
         _pct_axis(ax.yaxis, 1.0 - lo)
     ax.set_title(plain(title), fontsize=FONT_PT + 1)
     ax.tick_params(labelsize=FONT_PT)
