@@ -203,3 +203,69 @@ def test_libreoffice_shows_every_number_whole(docx_path, tmp_path):
     assert broken == []
     first = text.split("\f")[0]
     assert re.search(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", first)  # on one line
+
+
+def grid_form(n: int = 13, w: int = 12) -> str:
+    """A grid table shaped like the official form: STT and Lĩnh vực spanning two header
+    rows, "Số hồ sơ" spanning two columns, then ten more columns."""
+    seg = "-" * w
+
+    def row(cells: list[tuple[str, int]]) -> str:
+        return "|" + "".join(f" {t:<{w * s + s - 2}}|" for t, s in cells)
+
+    top = "+" + "+".join([seg] * n) + "+"
+    first = row([("STT", 1), ("Lĩnh vực", 1), ("Số hồ sơ", 2)]
+                + [(f"Cột {i}", 1) for i in range(5, n + 1)])
+    middle = ("|" + " " * w + "|" + " " * w + "+" + seg + "+" + seg + "+"
+              + "|".join([" " * w] * (n - 4)) + "|")
+    second = row([("", 1), ("", 1), ("Trực tuyến", 1), ("Trực tiếp", 1)] + [("", 1)] * (n - 4))
+    rule = "+" + "+".join(["=" * w] * n) + "+"
+    data = row([("1", 1), ("Văn hóa", 1), ("1.597", 1), ("5.234", 1)]
+               + [(f"{i}.{i}00", 1) for i in range(1, n - 3)])
+    return "\n".join([top, first, middle, second, rule, data, top])
+
+
+GRID = ("\n::: {.cchc-appendix}\n## Biểu 06: tình hình giải quyết TTHC\n\n" + grid_form()
+        + "\n\n: Biểu 06 (mẫu)\n\n:::\n")
+
+
+def test_grid_table_with_spans_goes_into_a_landscape_appendix(tmp_path):
+    """The official form is a grid table with merged cells, tagged appendix: in the DOCX
+    its merges are kept (gridSpan, vMerge), it follows the signature on a landscape page,
+    and the PDF of the same tree compiles."""
+    import json
+
+    import pypandoc
+
+    from helpers.publish import doctree, docx, pdf
+    from helpers.publish.form import form
+
+    src = tmp_path / "r.md"
+    src.write_text("Nội dung.\n" + GRID, encoding="utf-8")
+    out = subprocess.run([pypandoc.get_pandoc_path(), str(src), "-t", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    about = {"name": "Sở A", "symbol": "SA", "parent_name": "UBND tỉnh X", "place": "X"}
+    d = doctree.document(json.loads(out))
+    assert [a.title for a in d.appendices] == ["Biểu 06: tình hình giải quyết TTHC"]
+    dest = tmp_path / "r.docx"
+    docx.write_docx(dest, d, form(about, "Quý I/2024"), tmp_path)
+    b = body(dest)
+    spans = [int(g.get(f"{W}val")) for g in b.iter(f"{W}gridSpan")]
+    assert 2 in spans and len(b.findall(f".//{W}vMerge")) >= 4  # STT, Lĩnh vực: 3 rows
+    sections = _sections(b)
+    assert abs(sections[-1][0] - LANDSCAPE_TWIPS) <= 2 and sections[-1][1]  # the form
+    assert abs(sections[0][0] - PORTRAIT_TWIPS) <= 2  # the report before the signature
+    paras = paragraphs(b)
+    assert paras.index("Nơi nhận:") < paras.index("BIỂU 06: TÌNH HÌNH GIẢI QUYẾT TTHC")
+    d = doctree.document(json.loads(out))
+    tree = pdf.document_tree(d, form(about, "Quý I/2024"), [False], [True])
+    (tmp_path / "t.json").write_text(json.dumps(tree), encoding="utf-8")
+    subprocess.run([pypandoc.get_pandoc_path(), str(tmp_path / "t.json"), "-f", "json", "-t",
+                    "typst", "-o", str(tmp_path / "r.typ")], check=True)
+    pdf.compile_pdf(tmp_path / "r.typ", tmp_path / "r.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    for head in ("STT", "Lĩnh vực", "Số hồ sơ", "Trực tuyến Trực tiếp", "Cột 13"):
+        assert head in flat, head
+    assert "1 Văn hóa 1.597 5.234 1.100" in flat

@@ -248,7 +248,8 @@ _publish_options = [
 @click.option("--jobs", type=int, default=None, help="Số việc xuất bản chạy song song "
               "(mặc định: số lõi CPU).")
 @click.option("--executor", default="local", show_default=True,
-              type=click.Choice(["local", "serial", "dask"]))
+              type=click.Choice(["local", "serial", "dask"]),
+              help="Nơi chạy: local (nhiều tiến trình), serial (lần lượt), dask (cụm máy).")
 @click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786.")
 def publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
             site_dir: str | None, jobs: int | None, executor: str, scheduler: str | None

@@ -175,6 +175,20 @@ def _table_rows(table: Block) -> TableRows:
     return TableRows(aligns, head_rows, body_rows, caption[1])
 
 
+def bold_header(table: Block) -> None:
+    """Every header row's cells bold and centred (all of a form's header rows, not only
+    the first); columns of no stated alignment to the left, as in the DOCX."""
+    for spec in table["c"][2]:
+        if spec[0]["t"] == "AlignDefault":
+            spec[0] = {"t": "AlignLeft"}
+    for row in table["c"][3][1]:
+        for cell in row[1]:
+            cell[1] = {"t": "AlignCenter"}
+            for blk in cell[4]:
+                if blk["t"] in ("Plain", "Para"):
+                    blk["c"] = [{"t": "Strong", "c": blk["c"]}]
+
+
 def set_widths(table: Block, fractions: list[float] | None) -> None:
     for spec, frac in zip(table["c"][2], fractions or [None] * len(table["c"][2]), strict=True):
         spec[1] = ({"t": "ColWidth", "c": round(frac, 4)} if frac is not None

@@ -61,8 +61,7 @@ def preamble(families: tuple[str, ...]) -> str:
 #set table(stroke: 0.5pt + black, inset: (x: 4pt, y: 3pt))
 #show table: set text(size: {TABLE_PT}pt)
 #show table: set par(justify: false, first-line-indent: 0pt)
-#show table.cell.where(y: 0): set text(weight: "bold")
-#show table.cell.where(y: 0): set align(center + horizon)
+#show table.cell.where(y: 0): set align(horizon)
 #set table.cell(breakable: false)
 #set figure(numbering: none, gap: 0.6em)
 #show figure: set block(breakable: true)
@@ -157,7 +156,8 @@ def document_tree(d: doctree.Document, f: Form, wide_body: list[bool],
     """The typst document as a pandoc tree: form and body; ``wide_*`` say which body
     blocks and which appendices go on landscape pages (the DOCX's decisions)."""
     for blocks in [d.body, *[a.blocks for a in d.appendices]]:
-        doctree.lay_out_tables(blocks, MEDIUM)
+        for table, _ in doctree.lay_out_tables(blocks, MEDIUM):
+            doctree.bold_header(table)
     blocks = [doctree.raw("typst", header(f))]
     blocks += [doctree.para(b) for b in f.bases] + [doctree.para(f.intro)]
     blocks += _landscape(d.body, wide_body)
