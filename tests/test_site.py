@@ -67,8 +67,14 @@ def test_one_changed_agency_is_the_only_one_made_again(reports, tmp_path):
     data["cells"].append({"cell_type": "markdown", "metadata": {}, "id": "added",
                           "source": "Ghi chú bổ sung của chuyên viên."})
     nb.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    second = _publish(reports, site)
+    old_umask = os.umask(0o077)  # the changes, too, are published readable
+    try:
+        second = _publish(reports, site)
+    finally:
+        os.umask(old_umask)
     assert (second.rendered, second.reused) == (1, 2)
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in site.rglob("*") if p.is_file()} == \
+        {oct(0o644)}
     after = {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
     changed = {str(p) for p in after if before.get(p) != after[p]}
     made = {f"2019-9M/xa-binh-an/{f.name}" for f in (site / "2019-9M" / "xa-binh-an").iterdir()

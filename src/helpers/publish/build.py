@@ -25,7 +25,8 @@ from .documents import Chunk, Done, PageTask, ReportTask, run_chunk
 from .inputs import Hasher, Inputs, fingerprint, scan
 from .sources import PublishError
 
-STATE = ".cchc-publish.json"
+STATE = ".cchc-publish.json"  # in the site: what it holds (fingerprints, relative files)
+HASHES = ".input-hashes.json"  # in _publish/: the inputs' hashes by size and mtime
 SMALL = 4  # reports per worker under which a pool is not worth starting
 Executor = Callable[..., Iterator[Any]]
 
@@ -58,7 +59,9 @@ class Build:
     old: dict[str, Any]
     hasher: Hasher
     echo: Callable[[str], None]
+    complete: bool = True  # staging becomes the whole site; else it holds the changes
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    after: list[Callable[[], None]] = field(default_factory=list)  # on the live site
     rendered: int = 0
     reused: int = 0
 
@@ -69,10 +72,11 @@ class Build:
                                                      for f in old.get("files", [])))
 
     def keep(self, unit: str) -> None:
-        """Take a fresh unit's files over from the previous site (hard links)."""
+        """Keep a fresh unit's files: where they are, or hard-linked into a whole new site."""
         self.units[unit] = self.old[unit]
-        for rel in self.old[unit].get("files", []):
-            link(self.site / rel, self.staging / rel)
+        if self.complete:
+            for rel in self.old[unit].get("files", []):
+                link(self.site / rel, self.staging / rel)
 
     def record(self, unit: str, fp: str, files: list[str] | None = None) -> None:
         self.units[unit] = {"fp": fp, "files": files or []}
@@ -117,8 +121,8 @@ class Build:
                 self.record(unit, digest, [rel])
 
     def state(self) -> dict[str, Any]:
-        return {"engine": self.engine, "version": render_version(),
-                "stat": self.hasher.seen, "units": self.units}
+        """What the site holds: each unit's fingerprint and files (relative paths)."""
+        return {"engine": self.engine, "version": render_version(), "units": self.units}
 
 
 def link(src: Path, dst: Path) -> None:
@@ -140,12 +144,12 @@ def readable(folder: Path) -> None:
             os.chmod(os.path.join(d, name), 0o644)
 
 
-def _old_state(site: Path, engine: str) -> dict[str, Any]:
+def _read_json(path: Path) -> dict[str, Any]:
     try:
-        state = json.loads((site / STATE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
-    return state if state.get("engine") == engine else {"stat": state.get("stat", {})}
+    return data if isinstance(data, dict) else {}
 
 
 @dataclass
@@ -159,28 +163,59 @@ class PublishResult:
     seconds: float = 0.0
 
 
+def commit(build: Build) -> None:
+    """Put the new outputs in place: a whole new site is swapped in; changes (after one
+    agency changed) replace their files one by one, each whole, and outputs no longer
+    made are removed. Then what needs the live site (the search index) runs."""
+    staging, site = build.staging, build.site
+    readable(staging)
+    if build.complete:
+        swap_dir(staging, site)
+    else:
+        for d, _, files in os.walk(staging):
+            for name in files:
+                src = Path(d, name)
+                dst = site / src.relative_to(staging)
+                if not dst.parent.is_dir():
+                    dst.parent.mkdir(parents=True)
+                    readable(dst.parent)
+                os.replace(src, dst)
+        shutil.rmtree(staging, ignore_errors=True)
+        made = {f for u in build.units.values() for f in u.get("files", [])}
+        for u in build.old.values():
+            for f in u.get("files", []):
+                if f not in made:
+                    (site / f).unlink(missing_ok=True)
+    for step in build.after:
+        step()
+    write_json_atomic(site / STATE, build.state())
+    os.chmod(site / STATE, 0o644)
+
+
 def publish(engine: str, render: Callable[[Build, int, Executor | None], int], out: Path,
             site: Path, work: Path, echo: Callable[[str], None], jobs: int,
             executor: Executor | None) -> PublishResult:
-    """Build the site with ``render`` (an engine) beside ``site`` and swap it in."""
+    """Build with ``render`` (an engine) beside ``site``, then commit."""
     started = time.perf_counter()
-    state = _old_state(site, engine)
-    hasher = Hasher(state.get("stat"))
+    state = _read_json(site / STATE)
+    hasher = Hasher(_read_json(work / HASHES))  # the inputs' hashes stay off the site
     inputs = scan(out, hasher)
-    old_units = state.get("units", {}) if state.get("version") == render_version() else {}
+    same = state.get("engine") == engine and state.get("version") == render_version()
+    old_units = state.get("units", {}) if same and site.is_dir() else {}
     staging = site.with_name(f".{site.name}.new-{uuid.uuid4().hex[:8]}")
     staging.mkdir(parents=True)
-    build = Build(engine, inputs, work, staging, site, old_units, hasher, echo)
+    # Quarto renders every page, so its staging is always a whole site
+    build = Build(engine, inputs, work, staging, site, old_units, hasher, echo,
+                  complete=not old_units or engine != "pandoc")
     try:
         work.mkdir(parents=True, exist_ok=True)
         pages = render(build, jobs, executor)
         build.downloads()
-        write_json_atomic(staging / STATE, build.state())
-        readable(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    swap_dir(staging, site)
+    commit(build)
+    write_json_atomic(work / HASHES, hasher.seen)
     n = len(inputs.reports)
     return PublishResult(engine, pages, n, n, build.rendered, build.reused,
                          time.perf_counter() - started)

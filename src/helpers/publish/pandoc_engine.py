@@ -15,9 +15,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import swap_dir
 from ..text import fold
 from . import html
-from .build import Build, Executor, link, render_version
+from .build import Build, Executor, link, readable, render_version
 from .documents import Done, PageTask, ReportTask
 from .inputs import fingerprint, stat_tree
 from .pages import home_page, period_page, trend_series
@@ -158,19 +159,35 @@ def _frame(build: Build, page: Page, nav: html.Nav) -> None:
 
 
 def pagefind(build: Build, pages: list[Page]) -> None:
-    """The offline search index (Pagefind), made again when any page changed."""
+    """The offline search index (Pagefind), made again when any page changed: over the
+    new site before it is swapped in, or over the live site once the changed pages are
+    in place (the index folder itself is swapped whole)."""
     fp = fingerprint([p.fp for p in pages])
     if build.fresh("pagefind", fp):
         build.keep("pagefind")
         return
-    from pagefind_bin import get_executable
 
-    proc = subprocess.run([str(get_executable()), "--site", str(build.staging), "--silent"],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise PublishError(f"Pagefind không lập được chỉ mục tìm kiếm: {proc.stderr[-800:]}")
-    files = [f"pagefind/{f}" for f in stat_tree(build.staging / "pagefind")]
-    build.record("pagefind", fp, files)
+    def index(site: Path, into: Path) -> None:
+        from pagefind_bin import get_executable
+
+        proc = subprocess.run([str(get_executable()), "--site", str(site), "--output-path",
+                               str(into), "--silent"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise PublishError(f"Pagefind không lập được chỉ mục tìm kiếm: {proc.stderr[-800:]}")
+        build.record("pagefind", fp, [f"pagefind/{f}" for f in stat_tree(into)])
+
+    if build.complete:
+        index(build.staging, build.staging / "pagefind")
+        return
+
+    def swap_in() -> None:
+        fresh = build.site.with_name(f".{build.site.name}.pagefind-{fp[:8]}")
+        shutil.rmtree(fresh, ignore_errors=True)
+        index(build.site, fresh)
+        readable(fresh)
+        swap_dir(fresh, build.site / "pagefind")
+
+    build.after.append(swap_in)
 
 
 def render(build: Build, jobs: int, executor: Executor | None) -> int:
