@@ -165,3 +165,27 @@ def test_quarto_project_is_vietnamese_and_names_agencies(tiny_built):
     front = yaml.safe_load(qmd.split("---")[1])
     assert [(x["text"], x["href"]) for x in front["other-links"][:2]] == [
         ("PDF", "report.pdf"), ("Word", "report.docx")]
+
+
+def test_publish_bench_clones_reports_under_new_names(tiny_built, tmp_path):
+    """The publishing benchmark's inputs: N reports cloned from executed ones, each with
+    its own id and name in indicators.json and in the notebook (no timing here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("publish_speed",
+                                                  ROOT / "bench" / "publish_speed.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    _, reports, _, _ = tiny_built
+    out = tmp_path / "reports"
+    ids = bench.clone_reports(reports, out, 5)
+    assert ids == [f"co-quan-00{i}" for i in range(1, 6)]
+    for i, aid in enumerate(ids, start=1):
+        data = json.loads((out / "2019-9M" / aid / "indicators.json").read_text(encoding="utf-8"))
+        assert data["report"]["name"] == f"Cơ quan mẫu số {i}"
+        assert data["report"]["declared_agencies"] == ids
+        nb = (out / "2019-9M" / aid / "report.ipynb").read_text(encoding="utf-8")
+        assert "UBND xã An Bình" not in nb and "UBND xã Bình An" not in nb
+    before = (out / "2019-9M" / ids[2] / "report.ipynb").read_bytes()
+    bench.change_one(out, ids[2])
+    assert (out / "2019-9M" / ids[2] / "report.ipynb").read_bytes() != before

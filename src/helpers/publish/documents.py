@@ -122,7 +122,8 @@ def run_chunk(chunk: Chunk) -> list[Done]:
     reads: list[tuple[str, str, Path, Path]] = []
     for r in chunk.reports:
         titles[r.key], src = report_source(r.notebook, r.work, r.about)
-        reads.append((READER, "json", src, src.with_suffix(".ast.json")))
+        if r.fragment or r.docs is not None:  # else only its source was wanted (Quarto)
+            reads.append((READER, "json", src, src.with_suffix(".ast.json")))
     for p in chunk.pages:
         if p.trend is not None:
             from .pages import trend_page  # matplotlib and the periods, only when needed
@@ -134,7 +135,8 @@ def run_chunk(chunk: Chunk) -> list[Done]:
     pandoc_batch(chunk.pandoc, reads)
     writes: list[tuple[str, str, Path, Path]] = []
     for r in chunk.reports:
-        _shape(r.work / "report.ast.json", r.fragment, r, writes)
+        if r.fragment or r.docs is not None:
+            _shape(r.work / "report.ast.json", r.fragment, r, writes)
     for p in chunk.pages:
         if p.fragment:
             _shape(p.source.with_suffix(".ast.json"), True, None, writes)
