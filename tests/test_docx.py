@@ -131,7 +131,9 @@ def test_tables_have_borders_fixed_widths_within_the_page_and_repeat_headers(doc
             assert abs(sum(grid) - width) <= 2  # the columns fill the text width
             rows = t.findall(f"{W}tr")
             assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
-            assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+            # rows stay whole on a page, but for those with a long text (a task's report)
+            short = [r for r in rows if max(len(text_of(c)) for c in r.iter(f"{W}tc")) <= 300]
+            assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in short)
     assert data_tables >= 8
 
 

@@ -252,17 +252,14 @@ def number_captions(parts: list[list[Block]]) -> None:
 
 
 def fig_alt_to_alt(blocks: list[Block]) -> None:
-    """Quarto's ``fig-alt`` becomes the image's ``alt`` (what pandoc's HTML writer reads)."""
-    def visit(n: Any) -> None:
-        if isinstance(n, list):
-            for x in n:
-                visit(x)
-        elif isinstance(n, dict):
+    """Quarto's ``fig-alt`` becomes the image's ``alt`` (what pandoc's HTML writer reads).
+    Images stand in figures and paragraphs: only those are searched."""
+    for b in walk_blocks(blocks):
+        inlines = [i for x in b["c"][2] if x["t"] in ("Plain", "Para") for i in x["c"]] \
+            if b["t"] == "Figure" else b["c"] if b["t"] in ("Plain", "Para") else []
+        for n in inlines:
             if n.get("t") == "Image":
                 n["c"][0][2] = [["alt", v] if k == "fig-alt" else [k, v] for k, v in n["c"][0][2]]
-            if "c" in n:
-                visit(n["c"])
-    visit(blocks)
 
 
 # ---------------------------------------------------------------- the two shapes

@@ -96,7 +96,7 @@ def _shape(ast: Path, fragment: bool, task: ReportTask | None, jobs: list) -> No
     """Site and document shapes of one tree; writes the DOCX and queues pandoc's jobs."""
     text = ast.read_text(encoding="utf-8")
     if fragment:
-        site = doctree.site(json.loads(text))
+        site = doctree.site(json.loads(text))  # each shape changes its own parse
         ast.with_suffix(".site.json").write_text(json.dumps(site), encoding="utf-8")
         ast.with_suffix(".toc.json").write_text(json.dumps({
             "title": _meta_text(site, "title"), "subtitle": _meta_text(site, "subtitle"),

@@ -13,6 +13,7 @@ header part; the body is written as WordprocessingML.
 from __future__ import annotations
 
 import io
+import zipfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from ..atomic import stable_zip, write_bytes_atomic
+from ..atomic import FIXED_TIME, stable_zip, write_bytes_atomic
 from . import doctree, layout
 from .doctree import Block
 from .form import MOTTO, Form
@@ -30,6 +31,7 @@ from .form import MOTTO, Form
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, HEAD_PT = 14, 13, 13
 CELL_MARGIN = 80  # twips each side (1.4 mm)
+LONG_ROW = 300  # characters in a cell beyond which a row may continue on the next page
 MEDIUM = layout.Medium(size=TABLE_PT, smaller=(12, 11), pad=2 * CELL_MARGIN / 20 + 1.5)
 TWIPS_PER_MM = 1440 / 25.4
 EMU_PER_INCH = 914400
@@ -293,7 +295,10 @@ def _row(writer: Writer, rows: doctree.TableRows, row: list[doctree.TableCell],
             or para("", align, after=0, size=size, line=240)
         cells.append((cell.col, _tc(w, cell.colspan, merge + no_wrap, body)))
     cells.sort(key=lambda x: x[0])
-    tr_pr = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
+    # a row stays on one page, unless its text is long: a task's whole report moved to
+    # the next page would leave most of a page blank
+    whole = "<w:cantSplit/>" if max((len(c.text) for c in row), default=0) <= LONG_ROW else ""
+    tr_pr = "<w:trPr>" + whole + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
     return f"<w:tr>{tr_pr}{''.join(x for _, x in cells)}</w:tr>"
 
 
@@ -561,8 +566,47 @@ def write_docx(dest: Path, d: doctree.Document, f: Form, base: Path) -> None:
     final = sect_pr(landscape, first=not sections)
     doc.element.replace(doc.element.body, parse_xml(f"<w:body {NS}>{body_xml}{final}</w:body>"))
     page_numbers(doc)
-    buf = io.BytesIO()
     doc.core_properties.title = f.subject
     doc.core_properties.language = "vi-VN"
-    doc.save(buf)
-    write_bytes_atomic(dest, stable_zip(buf.getvalue()))
+    write_bytes_atomic(dest, package_bytes(doc))
+
+
+class _StableZip:
+    """A zip writer for python-docx's package writer: fixed entry times (the same
+    document gives the same bytes) and images stored as they are (already compressed)."""
+
+    def __init__(self, stream: io.BytesIO) -> None:
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, FIXED_TIME)
+        info.compress_type = (zipfile.ZIP_STORED if pack_uri.membername.endswith(".png")
+                              else zipfile.ZIP_DEFLATED)
+        info.external_attr = 0o644 << 16
+        self.zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def package_bytes(doc: Any) -> bytes:
+    """The .docx file of ``doc``, written once (not saved, then rewritten with fixed
+    times); python-docx's own save where its package writer is not as expected."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        pkg = doc.part.package
+        parts = list(pkg.parts)
+        for part in parts:
+            part.before_marshal()
+        buf = io.BytesIO()
+        writer = _StableZip(buf)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, pkg.rels)
+        PackageWriter._write_parts(writer, parts)
+        writer.close()
+        return buf.getvalue()
+    except AttributeError:  # another python-docx: its save, then fixed times
+        buf = io.BytesIO()
+        doc.save(buf)
+        return stable_zip(buf.getvalue())

@@ -62,7 +62,6 @@ def preamble(families: tuple[str, ...]) -> str:
 #show table: set text(size: {TABLE_PT}pt)
 #show table: set par(justify: false, first-line-indent: 0pt)
 #show table.cell.where(y: 0): set align(horizon)
-#set table.cell(breakable: false)
 #set figure(numbering: none, gap: 0.6em)
 #show figure: set block(breakable: true)
 #show figure.caption: set text(size: {TABLE_PT + 1}pt)
