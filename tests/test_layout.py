@@ -216,3 +216,21 @@ def test_percent_ticks_are_round_and_labelled_exactly():
     steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) == 1 and steps <= {0.01, 0.02, 0.05, 0.1, 0.2, 0.25}
     assert not any(re.search(r",5%", lbl) for lbl in labels)
+
+
+def test_publishing_reads_outputs_not_configuration_nor_the_run():
+    """publish/ imports neither helpers.run (the command hands it the executor) nor
+    helpers.params (what it needs of params/ comes in each report's indicators.json)."""
+    import ast
+
+    for path in sorted((ROOT / "src" / "helpers" / "publish").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [("." * node.level) + (node.module or "")]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                assert not name.startswith(("..run", "helpers.run", "..params", "helpers.params")), \
+                    (path.name, name)
