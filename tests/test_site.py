@@ -189,3 +189,40 @@ def test_publish_bench_clones_reports_under_new_names(tiny_built, tmp_path):
     before = (out / "2019-9M" / ids[2] / "report.ipynb").read_bytes()
     bench.change_one(out, ids[2])
     assert (out / "2019-9M" / ids[2] / "report.ipynb").read_bytes() != before
+
+
+FAKE_QUARTO = """#!/usr/bin/env python3
+# Stands in for Quarto: renders each page listed in _quarto.yml to an HTML file holding
+# its source, into --output-dir, as `quarto render` does for a website project.
+import pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("--output-dir") + 1])
+for src in pathlib.Path(".").glob("**/*.qmd"):
+    if src.name.startswith("_"):
+        continue
+    dst = out / src.with_suffix(".html")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text("<html>" + src.read_text(encoding="utf-8") + "</html>", encoding="utf-8")
+"""
+
+
+def test_quarto_engine_hands_quarto_the_project_and_adds_the_documents(reports, tmp_path,
+                                                                        monkeypatch):
+    """Where Quarto is not installed, a stand-in renders the pages: what the engine does
+    around Quarto (sources, _quarto.yml, _sidebar.yml, then the PDF and DOCX of each report
+    and the downloads) is checked; Quarto's own rendering is checked where it exists."""
+    fake = tmp_path / "quarto"
+    fake.write_text(FAKE_QUARTO, encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("QUARTO_PATH", str(fake))
+    site = tmp_path / "_site"
+    result = publish_site(ROOT, reports, site, engine="quarto", echo=lambda s: None)
+    assert (result.engine, result.rendered) == ("quarto", 3)
+    work = reports.parent / "_publish"
+    assert (work / "_quarto.yml").read_text(encoding="utf-8") == \
+        (ROOT / "_quarto.yml").read_text(encoding="utf-8")
+    assert "Xã An Bình" in (work / "_sidebar.yml").read_text(encoding="utf-8")
+    for f in ("report.html", "report.pdf", "report.docx", "tables.xlsx"):
+        assert (site / "2019-9M" / "xa-an-binh" / f).is_file(), f
+    again = publish_site(ROOT, reports, site, engine="quarto", echo=lambda s: None)
+    assert (again.rendered, again.reused) == (0, 3)  # documents only when they change
+    assert (site / "2019-9M" / "xa-an-binh" / "report.pdf").is_file()
