@@ -91,6 +91,7 @@ def tiny(tmp_path_factory) -> Path:
     targets.pop("agencies", None)  # overrides of the sample's agencies, not declared here
     (params / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
                                         encoding="utf-8")
+    (params / "reports.yml").unlink()  # the sample's report numbers: not these agencies'
     raw = base / "data" / "raw"
     for i, aid in enumerate(("xa-an-binh", "xa-binh-an", "xa-tan-hoa")):
         shape = syn.AgencyShape(aid, "Đồng Nai", syn.FIELDS_NV[:3], {2018: 120, 2019: 150},
@@ -112,3 +113,15 @@ def tiny(tmp_path_factory) -> Path:
                       "chi_so": syn.self_assessed(shape, year)}
             syn.write_agency_year(shape, agencies["agencies"][i]["name"], year, raw, tables)
     return base
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tiny, tmp_path_factory):
+    """The tiny project built (run, then published with the pandoc engine on two
+    processes): (project, reports, site, the command's output)."""
+    out = tmp_path_factory.mktemp("tiny-out")
+    site = out / "_site"
+    proc = cchc("build", "--period", "2019-9M", "--out", str(out / "reports"), "--site",
+                str(site), "--engine", "pandoc", "--jobs", "2", cwd=tiny)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return tiny, out / "reports", site, proc

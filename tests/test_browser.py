@@ -81,3 +81,55 @@ def test_home_to_report_figures_match_indicators(server, browser, hcm_run):
     assert console_errors == []
     assert outside == []
     page.close()
+
+
+SEARCH = """async ([bundle, terms]) => {
+  const pf = await import(bundle + 'pagefind.js');
+  await pf.init();
+  const out = {};
+  for (const t of terms) {
+    const r = await pf.search(t);
+    out[t] = (await Promise.all(r.results.map(x => x.data()))).map(d => [d.url, d.meta.title]);
+  }
+  return out;
+}"""
+
+
+def test_search_finds_the_report_of_a_linh_vuc(server, browser):
+    """Pagefind's index, queried in the browser with no network, finds the report that
+    has the lĩnh vực, with or without diacritics, titled by agency and period."""
+    page = browser.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server)
+               else r.abort())
+    page.goto(f"{server}/index.html")
+    found = page.evaluate(SEARCH, ["/pagefind/", ["Xuất nhập khẩu văn hóa phẩm",
+                                                  "xuat nhap khau van hoa pham", "zqxwvjk"]])
+    report = f"/2019-10M/{HCM}/report.html"
+    for term in ("Xuất nhập khẩu văn hóa phẩm", "xuat nhap khau van hoa pham"):
+        assert found[term] and found[term][0][0] == report, found[term]
+        assert found[term][0][1] == "Sở VHTT TP. Hồ Chí Minh – 10 tháng đầu năm 2019"
+    assert found["zqxwvjk"] == []
+    # the search box of the page shows the same result, in Vietnamese
+    page.fill(".pagefind-ui__search-input", "xuất nhập khẩu")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    assert "kết quả cho" in page.locator(".pagefind-ui__message").inner_text()
+    assert page.locator(".pagefind-ui__result-link").first.get_attribute("href") == report
+    page.close()
+
+
+def test_report_page_has_contents_sidebar_and_fits_a_phone(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/2019-10M/{HCM}/report.html")
+    toc = page.locator("nav.toc")
+    assert toc.locator("h2").inner_text() == "Trên trang này"
+    assert toc.locator("a").count() >= 8
+    current = page.locator('nav.sidebar a[aria-current="page"]')
+    assert current.inner_text() == "Sở VHTT TP. Hồ Chí Minh"  # a name, not a folder slug
+    page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{server}/2019-10M/{HCM}/report.html")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not phone.locator("nav.sidebar").is_visible()
+    phone.locator("button.menu").click()
+    assert phone.locator("nav.sidebar").is_visible()
+    phone.close()

@@ -65,7 +65,7 @@ def test_pdf_is_vietnamese_a4_with_the_figures(hcm_site):
 
 
 def test_docx_has_the_administrative_form_and_figures(hcm_site):
-    text = docx_text(hcm_site / "2019-10M" / HCM / "report.docx")
+    text = " ".join(docx_text(hcm_site / "2019-10M" / HCM / "report.docx").split())
     for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                    "SỞ VĂN HÓA VÀ THỂ THAO THÀNH PHỐ HỒ CHÍ MINH", "/BC-SVHTT", "Nơi nhận:",
                    "BÁO CÁO", "6.981", "77,78%", "99,97%"):
@@ -115,16 +115,6 @@ def test_quarto_engine_renders_the_same_pages(hcm_run, tmp_path):
     assert "6.981" in html and "99,97%" in html
     assert (site / "2019-10M" / HCM / "report.pdf").is_file()
     assert "6.981" in pdf_text(site / "2019-10M" / HCM / "report.pdf")
-
-
-@pytest.fixture(scope="module")
-def tiny_built(tiny, tmp_path_factory):
-    out = tmp_path_factory.mktemp("tiny-out")
-    site = out / "_site"
-    proc = cchc("build", "--period", "2019-9M", "--out", str(out / "reports"), "--site",
-                str(site), "--engine", "pandoc", cwd=tiny)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return tiny, out / "reports", site, proc
 
 
 def test_texts_from_files_are_escaped_on_pages(tiny_built):

@@ -21,9 +21,10 @@ def md(text: str, tags: list[str] | None = None):
     return cell
 
 
-# Cells tagged "appendix" (a heading cell and the cell it heads) are the report's
-# appendix: the documents place them after the body, e.g. as "Biểu số 06 kèm theo Báo cáo số …".
-APPENDIX = ["appendix"]
+# Cell tags publishing honours: ``appendix`` goes into the signed report's appendix section
+# (after the signature; landscape when wide), ``site-only`` stays on the site and out of the
+# PDF and DOCX (data quality, hashes, downloads).
+APPENDIX, SITE_ONLY = ["appendix"], ["site-only"]
 
 
 def code(text: str, tags: list[str] | None = None):
@@ -150,22 +151,23 @@ form = official_form.form(dossiers.table(flow))
 receiver = form_tables.receiving_unit(params.parent_name(a) if a.parent or a.parent_name else None)
 form_tables.markdown(form, a.name, receiver, window)
 ''', tags=APPENDIX),
-    md("## Phụ lục: kết quả thực hiện các nhiệm vụ"),
+    md("## Phụ lục: kết quả thực hiện các nhiệm vụ", tags=APPENDIX),
     code('''
 #| tbl-cap: Kết quả thực hiện các nhiệm vụ của kế hoạch
 tables.tasks_appendix(states)
-'''),
-    md("## Chất lượng dữ liệu"),
+''', tags=APPENDIX),
+    md("## Chất lượng dữ liệu", tags=SITE_ONLY),
     code('''
 # Cảnh báo về nhiệm vụ: ngày hoàn thành sau thời gian lấy số liệu, tiến độ trái với ngày văn bản
 meta["issues"] = meta["issues"] + tasks.task_warnings(states, window.end)
 tables.data_quality(meta)
-'''),
-    md("## Tải về"),
-    code("tables.downloads()"),
+''', tags=SITE_ONLY),
+    md("## Tải về", tags=SITE_ONLY),
+    code("tables.downloads()", tags=SITE_ONLY),
     code('''
 # Ghi indicators.json, tables.xlsx, dossier_flow.csv, quality.xlsx (không in gì ra trang)
-outputs.write(out_dir, figures, params.about(a), flow, states, by_area, meta, form, receiver)
+outputs.write(out_dir, figures, params.about(a, p.id), flow, states, by_area, meta, form,
+              receiver)
 '''),
 ]
 
@@ -230,11 +232,11 @@ form = official_form.sectioned(rollup.form_sections(rows))
 receiver = form_tables.receiving_unit(params.parent_name(a) if a.parent or a.parent_name else None)
 form_tables.markdown(form, a.name, receiver, p.window(a.rule))
 ''', tags=APPENDIX),
-    md("## Tải về"),
-    code('tables.downloads(("tables.xlsx", "indicators.json"))'),
+    md("## Tải về", tags=SITE_ONLY),
+    code('tables.downloads(("tables.xlsx", "indicators.json"))', tags=SITE_ONLY),
     code('''
 # Ghi indicators.json và tables.xlsx (không in gì ra trang)
-outputs.write_compiled(out_dir, figures, params.about(a), form, receiver)
+outputs.write_compiled(out_dir, figures, params.about(a, p.id), form, receiver)
 '''),
 ]
 

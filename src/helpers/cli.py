@@ -334,48 +334,73 @@ def run(**kw) -> None:
     sys.exit(_run(**kw))
 
 
+_publish_options = [
+    click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto",
+                 show_default=True, help="Công cụ dựng trang web: quarto, pandoc, hoặc auto "
+                 "(quarto nếu có)."),
+    click.option("--site", "site_dir", default=None,
+                 help="Thư mục trang web (mặc định: _site/)."),
+]
+
+
 @cli.command()
-@click.option("--period", required=True)
-@click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto",
-              show_default=True)
+@click.option("--period", required=True, help="Mã kỳ (như cchc run) hoặc 'previous'.")
+@_publish_options[0]
 @click.option("--out", "out_dir", default=None, help="Thư mục báo cáo (mặc định: reports/).")
-@click.option("--params", "params_dir", default=None)
-@click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
+@click.option("--params", "params_dir", default=None,
+              help="Thư mục tham số (mặc định: params/).")
+@_publish_options[1]
+@click.option("--jobs", type=int, default=None, help="Số việc xuất bản chạy song song "
+              "(mặc định: số lõi CPU).")
+@click.option("--executor", default="local", show_default=True,
+              type=click.Choice(["local", "serial", "dask"]),
+              help="Nơi chạy: local (nhiều tiến trình), serial (lần lượt), dask (cụm máy).")
+@click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786.")
 @click.option("--wait", is_flag=True, help="Chờ nếu trang web đang được xuất bản bởi tiến trình khác.")
 def publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
-            site_dir: str | None, wait: bool) -> None:
-    """Xuất bản trang web, PDF và DOCX của các báo cáo vào _site/."""
-    sys.exit(_publish(period, engine, out_dir, params_dir, site_dir, wait))
+            site_dir: str | None, jobs: int | None, executor: str, scheduler: str | None,
+            wait: bool) -> None:
+    """Xuất bản trang web, PDF và DOCX của các báo cáo vào _site/ (chỉ làm lại phần đã đổi)."""
+    sys.exit(_publish(period, engine, out_dir, params_dir, site_dir, jobs, executor, scheduler,
+                      wait))
 
 
 def _publish(period: str, engine: str, out_dir: str | None, params_dir: str | None,
-             site_dir: str | None, wait: bool = False) -> int:
+             site_dir: str | None, jobs: int | None = None, executor: str = "local",
+             scheduler: str | None = None, wait: bool = False) -> int:
+    import functools
+
     from .publish import PublishError, publish_site
-    from .run import schedule
+    from .run import executors, schedule
 
     params = _params(_path(params_dir, "params"))
     periods = [pid for pid, _ in schedule.resolve(period, params, list(params.agencies))]
     site = _path(site_dir, "_site")
+    run_on = functools.partial(executors.get(executor), scheduler=scheduler)
     try:
         result = publish_site(project(), _path(out_dir, "reports"), site, engine=engine,
-                              echo=click.echo, wait=wait)
+                              echo=click.echo, jobs=jobs or os.cpu_count() or 1, executor=run_on,
+                              wait=wait)
     except PublishError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Đã xuất bản {result.pages} trang, {result.pdfs} PDF, {result.docx} DOCX vào "
-               f"{site}/ (engine {result.engine}; kỳ {', '.join(periods)}).")
+               f"{site}/ (bằng {result.engine}; kỳ {', '.join(periods)}; lập mới "
+               f"{result.rendered} báo cáo, dùng lại {result.reused}).")
     return EXIT_OK
 
 
 @cli.command()
 @_with_run_options
-@click.option("--engine", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto")
-@click.option("--site", "site_dir", default=None, help="Thư mục trang web (mặc định: _site/).")
+@_publish_options[0]
+@_publish_options[1]
 def build(engine: str, site_dir: str | None, **kw) -> None:
-    """Chạy (run) rồi xuất bản (publish) một lần cho mọi kỳ của lần chạy."""
+    """Chạy (run) rồi xuất bản (publish) một lần cho mọi kỳ của lần chạy, trên cùng các
+    tiến trình song song."""
     code = _run(**kw)
     if code == EXIT_FAILED:
         click.echo("Một số cơ quan lỗi; vẫn xuất bản các báo cáo đã có.", err=True)
-    pcode = _publish(kw["period"], engine, kw["out_dir"], kw["params_dir"], site_dir, kw["wait"])
+    pcode = _publish(kw["period"], engine, kw["out_dir"], kw["params_dir"], site_dir,
+                     kw["jobs"], kw["executor"], kw["scheduler"], kw["wait"])
     sys.exit(code if code in (EXIT_FAILED, EXIT_NOTHING) and pcode == EXIT_OK else pcode)
 
 

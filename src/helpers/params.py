@@ -11,6 +11,7 @@ shared by reading and computing, so it lives here, beside the other configuratio
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import re
 from datetime import date
@@ -339,6 +340,54 @@ class Limits(BaseModel):
     max_rows_per_sheet: int = Field(1_048_576, gt=0)
 
 
+PeriodId = Annotated[str, Field(pattern=r"^\d{4}-(Q[1-4]|H[12]|\d{1,2}M|FY|\d{2})$")]
+
+
+class ReportInfo(BaseModel):
+    """What a signed report says that the data cannot: its number and date, who signs it,
+    who receives it and the "Căn cứ" it answers (Nghị định 30/2020/NĐ-CP). A field left
+    unset stays blank (dotted) in the document: a date is never invented."""
+
+    model_config = _no_extra()
+    number: Text | None = None  # "4317" → "Số: 4317/BC-SVHTT"
+    date: dt.date | None = None
+    sign_for: Text | None = None  # thẩm quyền ký: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"
+    signer_title: Text | None = None  # "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"
+    signer_name: Text | None = None
+    recipients: tuple[Text, ...] | None = None  # Nơi nhận, without the final "Lưu: …"
+    archive: Text | None = None  # "VT, CCHC" → "- Lưu: VT, CCHC."
+    bases: tuple[Text, ...] | None = None  # "Căn cứ …" lines, each a whole sentence
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, v: str | None) -> str | None:
+        if v is not None and "/" in v:
+            raise ValueError("chỉ ghi số (vd. 4317); ký hiệu “/BC-…” lấy từ symbol của cơ quan")
+        return v
+
+
+class AgencyReports(ReportInfo):
+    periods: dict[PeriodId, ReportInfo] = {}
+
+
+class ReportsFile(BaseModel):
+    """``params/reports.yml``: defaults, then per agency, then per agency and period."""
+
+    model_config = _no_extra()
+    default: ReportInfo = ReportInfo()
+    agencies: dict[str, AgencyReports] = {}
+
+    def info(self, agency_id: str, period: str | None) -> dict[str, Any]:
+        """The fields set for a report, the most specific level winning field by field."""
+        merged = self.default.model_dump(exclude_none=True)
+        own = self.agencies.get(agency_id)
+        if own is not None:
+            merged.update(own.model_dump(exclude_none=True, exclude={"periods"}))
+            if period in own.periods:
+                merged.update(own.periods[period].model_dump(exclude_none=True))
+        return merged
+
+
 class MappingFile(BaseModel):
     """A source system's headers and values (``params/mappings/<system>.yml``)."""
 
@@ -354,7 +403,8 @@ class Params:
 
     def __init__(self, root: Path, agencies: list[Agency], targets: TargetsFile,
                  periods: PeriodsFile, score: ScoreFile,
-                 index766: Index766File | None = None, limits: Limits | None = None
+                 index766: Index766File | None = None, limits: Limits | None = None,
+                 reports: ReportsFile | None = None
                  ) -> None:
         self.root = root
         self.agencies: dict[str, Agency] = {a.id: a for a in agencies}
@@ -363,6 +413,7 @@ class Params:
         self.score = score
         self.index766 = index766 or Index766File()
         self.limits = limits or Limits()
+        self.reports = reports or ReportsFile()
 
     def agency(self, agency_id: str) -> Agency:
         try:
@@ -399,12 +450,24 @@ class Params:
             return self.agencies[agency.parent].name
         return agency.parent_name or agency.parent or agency.province
 
-    def about(self, agency: Agency) -> dict[str, str]:
+    def about(self, agency: Agency, period: str | None = None) -> dict[str, Any]:
         """What documents made from a report say of its agency: names, the cơ quan chủ
-        quản above it, ký hiệu and place (written into ``indicators.json``)."""
-        return {"name": agency.name, "short_name": agency.short_name or agency.name,
-                "parent_name": self.parent_name(agency), "symbol": agency.symbol,
-                "place": agency.place, "province": agency.province, "level": agency.level}
+        quản above it, ký hiệu and place; for a period, the signed report's number, date,
+        signer, recipients and "Căn cứ" (``reports.yml``); and the agencies declared, so
+        that publishing knows when a period is complete. Written into ``indicators.json``:
+        publishing reads outputs, not configuration."""
+        about: dict[str, Any] = {
+            "name": agency.name, "short_name": agency.short_name or agency.name,
+            "parent_name": self.parent_name(agency), "symbol": agency.symbol,
+            "place": agency.place, "province": agency.province, "level": agency.level}
+        if period is not None:
+            doc = self.reports.info(agency.id, period)
+            if "date" in doc:
+                doc["date"] = doc["date"].isoformat()
+            about["document"] = {k: list(v) if isinstance(v, tuple) else v
+                                 for k, v in doc.items()}
+            about["declared_agencies"] = sorted(self.agencies)
+        return about
 
     def children(self, parent_id: str) -> list[Agency]:
         return [a for a in self.agencies.values() if a.parent == parent_id]
@@ -505,7 +568,7 @@ def load_params(root: Path | str = "params") -> Params:
                 if (root / f"{name}.yml").is_file() else model()
                 for name, model in (("targets", TargetsFile), ("periods", PeriodsFile),
                                     ("score", ScoreFile), ("index766", Index766File),
-                                    ("limits", Limits))}
+                                    ("limits", Limits), ("reports", ReportsFile))}
     params = Params(root, agencies, **optional)
     _check_references(params)
     return params
@@ -536,10 +599,12 @@ def _check_references(params: Params) -> None:
                 break
             chain.append(up)
             up = params.agencies[up].parent
-    for aid in params.targets.agencies:
-        if aid not in params.agencies:
-            problems.append(f"{params.root / 'targets.yml'}: agencies.{aid}: cơ quan chưa "
-                            "khai báo trong agencies.yml")
+    for name, declared in (("targets", params.targets.agencies),
+                           ("reports", params.reports.agencies)):
+        for aid in declared:
+            if aid not in params.agencies:
+                problems.append(f"{params.root / f'{name}.yml'}: agencies.{aid}: cơ quan chưa "
+                                "khai báo trong agencies.yml")
     if problems:
         raise ConfigError("\n".join(problems))
 

@@ -5,6 +5,10 @@ and returns a ``Chart``: JupyterLab shows it as a PNG, and the PNG output carrie
 text in its metadata for the publishing engines. With nothing to draw it returns a
 sentence saying so. Figures use the object API (``matplotlib.figure.Figure``), not pyplot,
 so nothing leaks between charts and no GUI backend is needed.
+
+Print size: a chart is drawn at the text width of an A4 page with the margins of Nghị định
+30/2020 (165 mm) and laid out inside that box (no tight cropping), so the PDF and the DOCX
+place it at its natural size and every text prints at its own size, never under 8 pt.
 """
 
 from __future__ import annotations
@@ -27,10 +31,17 @@ from .markdown import Md
 
 BLUE, GREEN, RED, GREY = "#1f5fa8", "#2e8b57", "#c0392b", "#8c8c8c"
 DPI = 150
-WIDTH = 7.5  # inches: the text width of an A4 page at print size
-LABEL_CHARS = 38  # a category label wraps at this width
+WIDTH = 165 / 25.4  # inches: the text width of A4 (210 mm less 30 + 15 mm margins)
+FONT_PT = 9  # every text of a chart: ≥ 8 pt on paper, since charts print at natural size
+LABEL_CHARS = 38  # a category label wraps (never is cut) at this width
 LABEL_LINES = 3  # … on at most this many lines (a bar's height): a 5 000-character name stays a label
 MAX_BARS = 25
+
+
+def _figure(height: float) -> Figure:
+    """A figure of the print width whose layout keeps every label inside it."""
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    return fig
 
 
 @dataclass
@@ -41,7 +52,7 @@ class Chart:
 
     def png(self) -> bytes:
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+        self.figure.savefig(buf, format="png", dpi=DPI)
         return buf.getvalue()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
@@ -80,6 +91,15 @@ def _pct_axis(axis, span: float) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: vn.percent(v, 0)))
 
 
+def _round_step(top: float, ticks: int = 6) -> int:
+    """A whole, round tick step (1, 2, 5, 10, 20, 50 …) giving at most ``ticks`` ticks."""
+    step = 1
+    while top / step > ticks:
+        lead, zeros = int(str(step)[0]), len(str(step)) - 1
+        step = {1: 2, 2: 5, 5: 10}[lead] * 10 ** zeros
+    return step
+
+
 def _lower_bound(values: list[float], target: float | None) -> float:
     """A round lower limit for a rate axis: a little under the lowest bar or target."""
     lo = min(values + ([target] if target is not None else []))
@@ -90,7 +110,7 @@ def rate_bars(names: list[str], rates: list[float], target: float | None, xlabel
               title: str, what: str) -> Chart:
     """Horizontal bars of rates (lowest first), green at or above the target, red below,
     the target drawn as a dashed line, each bar labelled with its value."""
-    fig = Figure(figsize=(WIDTH, 0.45 * len(names) + 1.3))
+    fig = _figure(0.45 * sum(wrap(n).count("\n") + 1 for n in names) + 1.3)
     ax = fig.subplots()
     colors = [GREEN if target is None or r >= target else RED for r in rates]
     ax.barh([wrap(n) for n in names], rates, color=colors)
@@ -100,11 +120,11 @@ def rate_bars(names: list[str], rates: list[float], target: float | None, xlabel
     if target is not None:
         ax.axvline(target, color=GREY, linestyle="--", linewidth=1)
         ax.text(target, len(names) - 0.4, f" chỉ tiêu {vn.share(target)}", color=GREY,
-                fontsize=9, va="bottom")
+                fontsize=FONT_PT, va="bottom")
     for y, r in enumerate(rates):
-        ax.text(r, y, " " + vn.percent(r), va="center", fontsize=9)
-    ax.set_xlabel(xlabel)
-    ax.tick_params(labelsize=9)
+        ax.text(r, y, " " + vn.percent(r), va="center", fontsize=FONT_PT)
+    ax.set_xlabel(xlabel, fontsize=FONT_PT + 1)
+    ax.tick_params(labelsize=FONT_PT)
     ax.spines[["top", "right"]].set_visible(False)
     missed = sum(1 for r in rates if target is not None and r < target)
     alt = (f"Biểu đồ thanh ngang: {title.lower()}, {len(names)} {what}; cao nhất "
@@ -153,7 +173,7 @@ def channels(indicators: dict[str, dict[str, Any]], label: str, comparable_label
     if before is not None and sum(before) == 0:
         before = None
     names = ["Trực tuyến", "Trực tiếp", "Bưu chính công ích"]
-    fig = Figure(figsize=(WIDTH, 3.2))
+    fig = _figure(3.2)
     ax = fig.subplots()
     width = 0.38
     xs = range(len(names))
@@ -161,12 +181,12 @@ def channels(indicators: dict[str, dict[str, Any]], label: str, comparable_label
     if before:
         ax.bar([x - width / 2 for x in xs], before, width, label=comparable_label, color=GREY)
     for x, v in zip(xs, now, strict=True):
-        ax.text(x + width / 2, v, vn.integer(v), ha="center", va="bottom", fontsize=9)
+        ax.text(x + width / 2, v, vn.integer(v), ha="center", va="bottom", fontsize=FONT_PT)
     ax.set_xticks(list(xs), names)
-    ax.set_ylabel("Số hồ sơ mới tiếp nhận")
+    ax.set_ylabel("Số hồ sơ mới tiếp nhận", fontsize=FONT_PT + 1)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: vn.integer(v)))
-    ax.tick_params(labelsize=9)
-    ax.legend(frameon=False, fontsize=9)
+    ax.tick_params(labelsize=FONT_PT)
+    ax.legend(frameon=False, fontsize=FONT_PT)
     ax.spines[["top", "right"]].set_visible(False)
     alt = (f"Biểu đồ cột: hồ sơ mới tiếp nhận theo hình thức nộp, {label}: trực tuyến "
            f"{vn.integer(now[0])} ({vn.percent(now[0] / sum(now))}), trực tiếp "
@@ -197,7 +217,7 @@ def tasks(summary: pd.DataFrame) -> Chart | Md:
               "not_started": "#e0a800", "continuing": GREY}
     labels = [wrap(g, 44) for g in summary.index]
     height = 0.3 * sum(label.count("\n") + 1 for label in labels) + 0.2 * len(labels) + 1.8
-    fig = Figure(figsize=(WIDTH, height))
+    fig = _figure(height)
     ax = fig.subplots()
     left = [0] * len(summary)
     for s in STATES:
@@ -205,11 +225,11 @@ def tasks(summary: pd.DataFrame) -> Chart | Md:
         ax.barh(labels, vals, left=left, color=colors[s], label=STATE_LABELS[s])
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel("Số nhiệm vụ")
-    ax.xaxis.set_major_locator(MultipleLocator(max(1, math.ceil(max(left) / 6))))
-    ax.tick_params(labelsize=9)
-    ax.legend(frameon=False, fontsize=9, ncol=3, loc="upper center",
-              bbox_to_anchor=(0.5, -0.12 - 0.4 / height))
+    ax.set_xlabel("Số nhiệm vụ", fontsize=FONT_PT + 1)
+    ax.xaxis.set_major_locator(MultipleLocator(_round_step(max(left))))
+    ax.tick_params(labelsize=FONT_PT)
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False, fontsize=FONT_PT, ncol=3,
+               loc="outside lower center")
     ax.spines[["top", "right"]].set_visible(False)
     alt = "Biểu đồ thanh chồng: trạng thái nhiệm vụ theo nhóm; " + "; ".join(
         f"{g}: {int(r['done'] + r['done_late'])}/{int(r['total'])} hoàn thành"
@@ -219,20 +239,20 @@ def tasks(summary: pd.DataFrame) -> Chart | Md:
 
 def trend(points: list[tuple[str, float | None]], title: str, target: float | None) -> Chart:
     """A rate over periods (the agency trend page)."""
-    fig = Figure(figsize=(WIDTH, 2.8))
+    fig = _figure(2.8)
     ax = fig.subplots()
     xs = [p for p, _ in points]
     ys = [v if v is not None else float("nan") for _, v in points]
-    ax.plot(xs, ys, marker="o", color=BLUE)
+    ax.plot(xs, ys, marker="o", color=BLUE, clip_on=False)  # a point at 100% stays whole
     if target is not None:
         ax.axhline(target, color=GREY, linestyle="--", linewidth=1)
     known = [v for _, v in points if v is not None] + ([target] if target is not None else [])
     if known:
         lo = _lower_bound(known, None)
-        ax.set_ylim(lo, 1.0 + 0.02)
+        ax.set_ylim(lo, 1.0)  # a rate never passes 100%: no tick says it does
         _pct_axis(ax.yaxis, 1.0 - lo)
-    ax.set_title(plain(title), fontsize=10)
-    ax.tick_params(labelsize=9)
+    ax.set_title(plain(title), fontsize=FONT_PT + 1)
+    ax.tick_params(labelsize=FONT_PT)
     ax.spines[["top", "right"]].set_visible(False)
     alt = f"Biểu đồ đường: {title}; " + "; ".join(f"{p}: {vn.percent(v)}" for p, v in points) + "."
     return Chart(fig, alt, title)

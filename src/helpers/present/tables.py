@@ -28,6 +28,15 @@ def verdict(met: bool | None) -> str:
     return VERDICTS[met]
 
 
+def verdict_cell(code: str, item: dict[str, Any]) -> str:
+    """The "Đánh giá" cell of an indicator row: a verdict against its target, "—" for a
+    rate without one, and nothing for a count or amount without one (a count is a fact,
+    not a result to judge)."""
+    if item["target"] is not None:
+        return verdict(item["met"])
+    return VERDICTS[None] if catalogue.kind(code) in ("rate", "growth") else ""
+
+
 def text_of(value: object) -> str:
     """A text cell, empty for missing values (None, NaN, pd.NA)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -73,9 +82,8 @@ def headline(indicators: dict[str, dict[str, Any]], period: Period) -> Md:
             shown = NO_DATA
         else:
             shown = vn.indicator(code, i["value"]) + frac
-        rows.append([catalogue.label(code), shown,
-                     vn.target(code, i["target"]), verdict(i["met"]) if i["target"] is not None
-                     else "—", comp])
+        rows.append([catalogue.label(code), shown, vn.target(code, i["target"]),
+                     verdict_cell(code, i), comp])
     if not rows:
         return _none("cho các chỉ số chính")
     return table(rows, ["Chỉ số", "Kết quả", "Chỉ tiêu", "Đánh giá",
@@ -204,8 +212,7 @@ def self_assessed(indicators: dict[str, dict[str, Any]]) -> Md:
         frac = (f" ({vn.number(i['numerator'], 0)}/{vn.number(i['denominator'], 0)})"
                 if i["denominator"] else "")
         rows.append([escape(i.get("name", code)), vn.indicator(code, i["value"]) + frac,
-                     vn.target(code, i["target"]),
-                     verdict(i["met"]) if i["target"] is not None else "—"])
+                     vn.target(code, i["target"]), verdict_cell(code, i)])
     if not rows:
         return _none("chỉ số tự đánh giá")
     return table(rows, ["Chỉ số tự đánh giá", "Kết quả", "Chỉ tiêu", "Đánh giá"])

@@ -3,13 +3,15 @@ as one chart per code, from the reports' ``indicators.json``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..indicators import catalogue
 from ..indicators.periods import PeriodError, parse_period
-from . import charts
 from . import vnformat as vn
 from .markdown import Md, table
+
+if TYPE_CHECKING:
+    from . import charts
 
 Series = list[tuple[str, dict[str, Any]]]  # (period id, indicators.json), oldest first
 
@@ -52,7 +54,10 @@ def trend_table(series: Series, link: str = "../{period}/{agency}/report.html") 
 
 
 def trend_charts(series: Series) -> list[tuple[str, charts.Chart]]:
-    """(code, chart) for every trend code with at least one value."""
+    """(code, chart) for every trend code with at least one value (matplotlib is
+    imported here, not with the table: publishing draws charts only when they change)."""
+    from . import charts
+
     out = []
     for code, title in catalogue.trend():
         pts = [(period_label(p), r["indicators"].get(code, {}).get("value")) for p, r in series]

@@ -1,49 +1,45 @@
-"""Publishing: the report site, a PDF and a DOCX per report, by one of two engines.
+"""Publishing: the report site, and a PDF and a DOCX per report, by one of two engines.
 
-``quarto`` renders the Quarto project (``_quarto.yml`` at the root) over the sources in
-``_publish/``; ``pandoc`` renders the very same sources with pandoc (from the
-``pypandoc-binary`` wheel) and typst (the ``typst`` package), the two engines Quarto itself
-drives. Engines are registered by name like papermill's. The new site is built beside
-``_site/`` and swapped in whole: a failed render leaves the previous site intact. A page
-whose sources did not change since the last publish is copied from the previous site
-instead of being rendered again.
+``quarto`` renders the site as a Quarto website project (``_quarto.yml`` at the root);
+``pandoc`` renders the very same sources with pandoc (``pypandoc-binary``) and frames the
+pages itself, with Pagefind for search. The PDF (typst) and the DOCX (written directly,
+in the form of Nghị định 30/2020/NĐ-CP) are made the same way for both. Engines are
+registered by name like papermill's (``engines``). Work runs in parallel on the executor
+the command hands over (the same as ``cchc run``'s), and only what changed is made again.
+Two publishes never share a site or a work folder: the second refuses, or waits.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..atomic import exclusive, swap_dir
-from . import pandoc_engine, quarto_engine  # noqa: F401  (they register themselves)
-from .engines import ASSETS, CACHE, ENGINES, WORK, pick_engine, quarto_path
-from .sources import Page, PublishError, Sources, build_sources
-
-
-@dataclass
-class PublishResult:
-    engine: str
-    pages: int
-    pdfs: int
-    docx: int
-    rendered: int
-    reused: int
-
+from ..atomic import exclusive
+from .engines import ENGINES, WORK, engines, pick_engine, quarto_path
+from .sources import PublishError
 
 
 def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
-                 echo: Callable[[str], None] = print, wait: bool = False) -> PublishResult:
-    """Publish under the site's lock and the work folder's (two publishes at once would
-    share ``_publish/``): a second one refuses naming the first, or waits with ``wait``."""
+                 echo: Callable[[str], None] = print, jobs: int = 1,
+                 executor: Callable[..., Any] | None = None, wait: bool = False):
+    """Publish the reports under ``out`` into ``site``; ``jobs`` chunks of work go to
+    ``executor`` (``fn, jobs, jobs_n=…`` → results, as ``helpers.run.executors``), or run
+    here one after another when none is given. Under the site's lock and the work
+    folder's: a second publish refuses naming the first, or waits with ``wait``."""
+    from .build import publish
+
     name = pick_engine(engine, echo)
     root = root.resolve()
     site = (site if site.is_absolute() else root / site).resolve()
     out = (out if out.is_absolute() else root / out).resolve()
-    work = out.parent / WORK  # beside reports/: <root>/_publish for the default layout
+    work = out.parent / WORK
+    render = engines()[name]
+    if name == "quarto":
+        from functools import partial
+
+        render = partial(render, project_root=root)
 
     def busy(what: Path) -> Callable[[str], str]:
         return lambda who: (f"{what} đang được xuất bản bởi tiến trình khác ({who}); "
@@ -54,7 +50,7 @@ def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
             exclusive(work.with_name(f".{work.name}.lock"), busy(work), wait,
                       error=PublishError, waiting=echo):
         clean_leftovers(site)
-        return _publish(name, root, out, site, work, echo)
+        return publish(name, render, out, site, work, echo, max(1, jobs), executor)
 
 
 def clean_leftovers(site: Path) -> int:
@@ -67,62 +63,4 @@ def clean_leftovers(site: Path) -> int:
     return n
 
 
-def _publish(name: str, root: Path, out: Path, site: Path, work: Path,
-             echo: Callable[[str], None]) -> PublishResult:
-
-    sources = build_sources(out, work, ASSETS)
-    cache_path = site / CACHE
-    cache: dict[str, str] = {}
-    if cache_path.is_file() and site.is_dir():
-        try:
-            cached = json.loads(cache_path.read_text(encoding="utf-8"))
-            if cached.get("engine") == name:
-                cache = cached.get("pages", {})
-        except json.JSONDecodeError:
-            cache = {}
-    staging = site.with_name(f".{site.name}.new-{uuid.uuid4().hex[:8]}")
-    staging.mkdir(parents=True)
-    try:
-        digests = {p.html: p.digest() for p in sources.pages}
-        reuse = {p.html for p in sources.pages if cache.get(p.html) == digests[p.html]
-                 and _outputs_exist(site, p)}
-        rendered = ENGINES[name](sources, staging, site, {h: "" for h in reuse}, echo, root)
-        for html in reuse:
-            page = next(p for p in sources.pages if p.html == html)
-            for rel in _outputs(page):
-                dst = staging / rel
-                if not dst.exists():
-                    dst.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(site / rel, dst)
-        (staging / CACHE).write_text(json.dumps({"engine": name, "pages": digests}, indent=1),
-                                     encoding="utf-8")
-        _check_complete(staging, sources)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_dir(staging, site)
-    reports = [p for p in sources.pages if p.report]
-    return PublishResult(name, len(sources.pages), len(reports), len(reports), rendered,
-                         len(reuse))
-
-
-def _outputs(page: Page) -> list[str]:
-    base = page.html.rsplit("/", 1)[0] + "/" if "/" in page.html else ""
-    outs = [page.html] + [base + a.name for a in page.assets]
-    if page.report:
-        stem = page.html[:-len(".html")]
-        outs += [stem + ".pdf", stem + ".docx"]
-    return outs
-
-
-def _outputs_exist(site: Path, page: Page) -> bool:
-    return all((site / rel).is_file() for rel in _outputs(page))
-
-
-def _check_complete(staging: Path, sources: Sources) -> None:
-    missing = [rel for p in sources.pages for rel in _outputs(p) if not (staging / rel).is_file()]
-    if missing:
-        raise PublishError("thiếu tệp sau khi xuất bản: " + ", ".join(missing[:10]))
-
-
-__all__ = ["publish_site", "PublishError", "PublishResult", "ENGINES", "quarto_path"]
+__all__ = ["publish_site", "PublishError", "ENGINES", "quarto_path", "pick_engine"]

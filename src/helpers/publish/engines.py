@@ -1,6 +1,6 @@
-"""The publishing engines, registered by name like papermill's: an engine renders the one
-set of sources into a staging site. ``quarto`` where Quarto is installed, ``pandoc`` (pandoc
-and typst, the engines Quarto drives) everywhere."""
+"""The publishing engines, registered by name like papermill's: an engine renders the
+reports into a build (``build.Build``). ``quarto`` where Quarto is installed, ``pandoc``
+(pandoc and typst, the engines Quarto drives) everywhere."""
 
 from __future__ import annotations
 
@@ -9,22 +9,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .sources import PublishError, Sources
+from .sources import PublishError
 
-ASSETS = Path(__file__).parent / "assets"
 WORK = "_publish"
-CACHE = ".publish-cache.json"
-
-# (sources, staging site, previous site, pages to reuse, echo, project root) → pages rendered
-Engine = Callable[[Sources, Path, Path, dict[str, str], Callable[[str], None], Path], int]
-ENGINES: dict[str, Engine] = {}
-
-
-def register(name: str) -> Callable[[Engine], Engine]:
-    def deco(fn: Engine) -> Engine:
-        ENGINES[name] = fn
-        return fn
-    return deco
+ENGINES: dict[str, Callable[..., int]] = {}
 
 
 def quarto_path() -> str | None:
@@ -42,6 +30,16 @@ def pick_engine(engine: str, echo: Callable[[str], None]) -> str:
     if engine == "auto":
         if quarto_path():
             return "quarto"
-        echo("Không có Quarto: xuất bản bằng engine pandoc + typst (cùng nguồn, cùng trang).")
+        echo("Không có Quarto: xuất bản bằng pandoc + typst (cùng nguồn, cùng trang).")
         return "pandoc"
     return engine
+
+
+def engines() -> dict[str, Callable[..., int]]:
+    """The registry, filled on first use (the engines import pandoc, typst and Quarto's
+    helpers only when a publish needs them)."""
+    if not ENGINES:
+        from . import pandoc_engine, quarto_engine
+
+        ENGINES.update({"pandoc": pandoc_engine.render, "quarto": quarto_engine.render})
+    return ENGINES

@@ -1,66 +1,34 @@
-"""The one set of sources both publishing engines render.
+"""The one set of sources both publishing engines render, written into ``_publish/``.
 
-From the executed notebooks and ``indicators.json`` files under ``reports/`` this writes
-``_publish/``: a ``.qmd`` page per agency report (the notebook's Markdown cells and
-Markdown outputs, its charts extracted to PNG files beside it, and the downloads), a page
-per period, a trend page per agency and the home page. Quarto renders the folder as a
-website project; the pandoc engine renders the very same files with pandoc and typst.
-Every text that came from a file is escaped before it lands in a page.
+A report's page is its executed notebook as Markdown (a ``.qmd`` file): Markdown cells
+and the Markdown outputs of code cells in order, charts extracted to PNG files beside it
+with their alt text, code never shown. Cells tagged ``site-only`` are wrapped in Quarto's
+``content-visible when-format="html"`` (on the site, out of the PDF and DOCX); cells tagged
+``appendix`` in a ``cchc-appendix`` div (the signed report's appendix section). Period,
+trend and home pages are Markdown written here too. Every text that came from a file is
+escaped before it lands in a page.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import re
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..present.markdown import escape
-from ..present.trends import is_period, period_key, period_label, trend_charts, trend_table
-from ..text import checked_id
 
 DOWNLOADS = ("tables.xlsx", "indicators.json", "dossier_flow.csv", "quality.xlsx")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
+SITE_ONLY, APPENDIX = "site-only", "appendix"
 
 
 class PublishError(RuntimeError):
-    pass
-
-
-@dataclass
-class Page:
-    """One page of the site: ``src`` (a .qmd under the work folder) → ``html`` (relative)."""
-
-    src: Path
-    html: str
-    title: str
-    report: bool = False  # agency reports also get a PDF and a DOCX
-    agency: str | None = None
-    period: str | None = None
-    assets: list[Path] = field(default_factory=list)  # files copied beside the page
-    about: dict[str, Any] = field(default_factory=dict)  # the report's agency block
-
-    def digest(self) -> str:
-        h = hashlib.sha256(self.src.read_bytes())
-        for a in sorted(self.assets):
-            h.update(a.name.encode())
-            h.update(a.read_bytes())
-        return h.hexdigest()
-
-
-@dataclass
-class Sources:
-    work: Path
-    pages: list[Page]
-    periods: list[str]
-    agencies: dict[str, str]  # id → short name, for navigation
+    """A report or page that cannot be published; the message names it, in Vietnamese."""
 
 
 def attr(text: str) -> str:
@@ -73,25 +41,25 @@ def _yaml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
-def front_matter(title: str, subtitle: str | None = None, report: bool = False,
-                 depth: int = 0) -> str:
-    up = "../" * depth
+def front_matter(title: str, subtitle: str | None = None,
+                 links: list[tuple[str, str, str]] | None = None) -> str:
+    """YAML front matter: title, subtitle, Vietnamese, and for Quarto the links to the
+    report's other files (``other-links``: text, file, icon)."""
     lines = ["---", f"title: {_yaml_str(title)}"]
     if subtitle:
         lines.append(f"subtitle: {_yaml_str(subtitle)}")
     lines.append("lang: vi")
-    if report:
-        lines += ["format:",
-                  "  html: default",
-                  "  typst:",
-                  "    papersize: a4",
-                  "    mainfont: \"Libertinus Serif\"",
-                  "    fontsize: 11pt",
-                  f"    include-in-header: {up}_assets/report-header.typ",
-                  "  docx:",
-                  f"    reference-doc: {up}_assets/reference.docx"]
+    if links:
+        lines.append("other-links:")
+        for text, href, icon in links:
+            lines += [f"  - text: {_yaml_str(text)}", f"    href: {href}", f"    icon: {icon}"]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+REPORT_LINKS = [("PDF", "report.pdf", "file-pdf"), ("Word", "report.docx", "file-word"),
+                ("Bảng số liệu (Excel)", "tables.xlsx", "file-spreadsheet"),
+                ("Chỉ số (JSON)", "indicators.json", "filetype-json")]
 
 
 def cell_options(source: str) -> dict[str, Any]:
@@ -112,15 +80,52 @@ def cell_options(source: str) -> dict[str, Any]:
 
 
 def _captioned(markdown: str, caption: str) -> str:
-    """A table caption (pandoc's ``: caption``) right under the first pipe table."""
+    """A table caption (pandoc's ``: caption``) right under the first table, pipe or grid."""
     lines = markdown.split("\n")
-    start = next((i for i, ln in enumerate(lines) if ln.startswith("|")), None)
+    start = next((i for i, ln in enumerate(lines) if ln.startswith(("|", "+"))), None)
     if start is None:
         return markdown
     end = start
-    while end < len(lines) and lines[end].startswith("|"):
+    while end < len(lines) and lines[end].startswith(("|", "+")):
         end += 1
     return "\n".join(lines[:end] + ["", f": {escape(caption)}", ""] + lines[end:])
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _tag(cell: dict[str, Any]) -> str | None:
+    tags = cell.get("metadata", {}).get("tags", [])
+    return SITE_ONLY if SITE_ONLY in tags else APPENDIX if APPENDIX in tags else None
+
+
+def _cell_parts(cell: dict[str, Any], nb_path: Path, out_dir: Path, stem: str,
+                images: list[Path]) -> list[str]:
+    if cell.get("cell_type") == "markdown":
+        return [_text(cell.get("source"))]
+    if cell.get("cell_type") != "code":
+        return []
+    opts = cell_options(_text(cell.get("source")))
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            raise PublishError(f"{nb_path}: ô có lỗi {out.get('ename')}: {out.get('evalue')}")
+        data = out.get("data", {})
+        if "image/png" in data:
+            path = out_dir / f"{stem}-{len(images) + 1}.png"
+            path.write_bytes(base64.b64decode(_text(data["image/png"])))
+            images.append(path)
+            alt = (out.get("metadata", {}).get("image/png", {}).get("alt")
+                   or opts.get("fig-alt") or opts.get("fig-cap") or "")
+            cap = str(opts.get("fig-cap") or "")
+            parts.append(f"![{escape(cap)}]({path.name}){{fig-alt=\"{attr(alt)}\"}}")
+        elif "text/markdown" in data:
+            text = _text(data["text/markdown"])
+            if opts.get("tbl-cap"):
+                text = _captioned(text, str(opts["tbl-cap"]))
+            parts.append(text)
+    return parts
 
 
 def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig"
@@ -130,199 +135,72 @@ def notebook_markdown(nb_path: Path, out_dir: Path, stem: str = "fig"
     Markdown cells and the outputs of code cells are kept in order: ``text/markdown`` as
     it is (a ``#| tbl-cap:`` option captions its table), ``image/png`` as a figure whose
     caption is the cell's ``#| fig-cap:`` and whose alt text the chart states in the
-    output's metadata. Code is never shown; a cell that ended in an error makes the
-    notebook unpublishable."""
-    import nbformat
-
-    nb = nbformat.read(nb_path, as_version=4)
-    parts: list[str] = []
-    images: list[Path] = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            parts.append(cell.source)
-            continue
-        if cell.cell_type != "code":
-            continue
-        opts = cell_options(cell.source)
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                raise PublishError(f"{nb_path}: ô có lỗi {out.get('ename')}: "
-                                   f"{out.get('evalue')}")
-            data = out.get("data", {})
-            if "image/png" in data:
-                path = out_dir / f"{stem}-{len(images) + 1}.png"
-                path.write_bytes(base64.b64decode(data["image/png"]))
-                images.append(path)
-                alt = (out.get("metadata", {}).get("image/png", {}).get("alt")
-                       or opts.get("fig-alt") or opts.get("fig-cap") or "")
-                cap = str(opts.get("fig-cap") or "")
-                parts.append(f"![{escape(cap)}]({path.name}){{fig-alt=\"{attr(alt)}\"}}")
-            elif "text/markdown" in data:
-                text = data["text/markdown"]
-                if opts.get("tbl-cap"):
-                    text = _captioned(text, str(opts["tbl-cap"]))
-                parts.append(text)
-    body = "\n\n".join(p.strip() for p in parts if p.strip())
-    title = "Báo cáo"
-    m = re.search(r"^# (.+)$", body, flags=re.M)
-    if m:
-        title = m[1].strip()
-        body = body[:m.start()] + body[m.end():]
-    return title, body.strip() + "\n", images
-
-
-def _indicators(out: Path, period: str) -> dict[str, dict[str, Any]]:
-    found = {}
-    pdir = out / period
-    for p in sorted(pdir.glob("*/indicators.json")):
-        found[p.parent.name] = json.loads(p.read_text(encoding="utf-8"))
-    return found
-
-
-def build_sources(out: Path, work: Path, assets: Path) -> Sources:
-    """Write ``work`` (emptied first) from the reports under ``out``. Names and the
-    documents' heading come from each report's ``indicators.json`` (its ``report`` block):
-    publishing reads outputs, not configuration."""
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    shutil.copytree(assets, work / "_assets")
-    periods = sorted((d.name for d in out.iterdir() if d.is_dir() and is_period(d.name)),
-                     key=period_key)
-    pages: list[Page] = []
-    all_reports: dict[str, dict[str, dict[str, Any]]] = {}
-    for period in periods:
-        reports = {a: r for a, r in _indicators(out, period).items()
-                   if (out / period / a / "report.ipynb").is_file()}
-        if not reports:
-            continue
-        all_reports[period] = reports
-        status = run_status(out / period)
-        label = period_label(period)
-        pdir = work / period
-        pdir.mkdir()
-        for aid in reports:
-            checked_id(aid, "agency id")
-            adir = pdir / aid
-            adir.mkdir()
-            title, body, images = notebook_markdown(out / period / aid / "report.ipynb", adir)
-            about = reports[aid].get("report", {})
-            body = stale_note(status.get(aid)) + body
-            (adir / "report.qmd").write_text(front_matter(title, escape(about.get("name", aid)),
-                                                          report=True, depth=2)
-                                             + body, encoding="utf-8")
-            downloads = [shutil.copy(out / period / aid / f, adir / f) for f in DOWNLOADS
-                         if (out / period / aid / f).is_file()]
-            pages.append(Page(adir / "report.qmd", f"{period}/{aid}/report.html", title,
-                              report=True, agency=aid, period=period,
-                              assets=images + [Path(d) for d in downloads], about=about))
-        overview = _overview_body(out / period)
-        body = [overview, "", "## Báo cáo của từng cơ quan", ""]
-        for aid in sorted(reports):
-            name = escape(_name(reports[aid]))
-            mark = f" · **{STALE[status[aid]]}**" if status.get(aid) in STALE else ""
-            body.append(f"- [{name}]({aid}/report.html) · [PDF]({aid}/report.pdf) · "
-                        f"[DOCX]({aid}/report.docx) · [Excel]({aid}/tables.xlsx){mark}")
-        (pdir / "index.qmd").write_text(front_matter(f"Kết quả CCHC {label}", depth=1)
-                                        + "\n".join(body) + "\n", encoding="utf-8")
-        pages.append(Page(pdir / "index.qmd", f"{period}/index.html", label, period=period))
-    if not all_reports:
-        raise PublishError(f"không có báo cáo nào trong {out} để xuất bản (chạy `cchc run`)")
-    agencies = sorted({a for r in all_reports.values() for a in r})
-    latest_of = {a: r for p in sorted(all_reports, key=period_key)
-                 for a, r in all_reports[p].items()}
-    pages += _trend_pages(work, all_reports, agencies)
-    latest = max(all_reports, key=period_key)
-    home = [f"Kỳ báo cáo mới nhất: **{period_label(latest)}** ({len(all_reports[latest])} "
-            "cơ quan).", "",
-            f"## Tổng hợp {period_label(latest)}", "",
-            _relink(_overview_body(out / latest), f"{latest}/"), "",
-            "", "## Các kỳ báo cáo", ""]
-    for period in sorted(all_reports, key=period_key, reverse=True):
-        home.append(f"- [{period_label(period)}]({period}/index.html): "
-                    + ", ".join(f"[{escape(_name(r, short=True))}]({period}/{a}/report.html)"
-                                for a, r in sorted(all_reports[period].items())))
-    home += ["", "## Theo cơ quan", ""]
-    home += [f"- [{escape(_name(latest_of[a]))}](agencies/{a}.html)" for a in agencies]
-    (work / "index.qmd").write_text(front_matter("Báo cáo cải cách hành chính") + "\n".join(home)
-                                    + "\n", encoding="utf-8")
-    pages.append(Page(work / "index.qmd", "index.html", "Trang chủ"))
-    names = {a: _name(latest_of[a], short=True) for a in agencies}
-    return Sources(work, pages, sorted(all_reports, key=period_key), names)
-
-
-STALE = {"input_error": "số liệu kỳ này chưa cập nhật do lỗi đầu vào",
-         "failed": "số liệu kỳ này chưa cập nhật do lỗi khi lập báo cáo"}
-
-
-def run_status(period_dir: Path) -> dict[str, str]:
-    """Each agency's status in the period's last run (its manifest, an output of the run):
-    a report whose last attempt was refused is still the last good one, and says so."""
+    output's metadata. Tagged cells are wrapped (see the module). Code is never shown; a
+    cell that ended in an error makes the notebook unpublishable."""
     try:
-        agencies = json.loads((period_dir / "manifest.json").read_text(encoding="utf-8"))
-        return {a: str(e.get("status")) for a, e in agencies.get("agencies", {}).items()
-                if isinstance(e, dict)}
-    except (OSError, ValueError, AttributeError):
-        return {}
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PublishError(f"{nb_path}: không đọc được notebook ({exc})") from None
+    images: list[Path] = []
+    groups: list[tuple[str | None, list[str]]] = []
+    for cell in nb.get("cells", []):
+        parts = [p.strip() for p in _cell_parts(cell, nb_path, out_dir, stem, images) if p.strip()]
+        if not parts:
+            continue
+        tag = _tag(cell)
+        if groups and groups[-1][0] == tag:
+            groups[-1][1].extend(parts)
+        else:
+            groups.append((tag, parts))
+    title, chunks = "Báo cáo", []
+    for tag, parts in groups:
+        body = "\n\n".join(parts)
+        if title == "Báo cáo" and tag is None:
+            m = re.search(r"^# (.+)$", body, flags=re.M)
+            if m:
+                title = m[1].strip()
+                body = (body[:m.start()] + body[m.end():]).strip()
+        fence = {SITE_ONLY: '::: {.content-visible when-format="html"}',
+                 APPENDIX: "::: {.cchc-appendix}"}.get(tag or "")
+        chunks.append(f"{fence}\n\n{body}\n\n:::" if fence else body)
+    return title, "\n\n".join(c for c in chunks if c.strip()) + "\n", images
 
 
-def stale_note(status: str | None) -> str:
-    """The notice above a report the last run could not replace (Markdown)."""
-    if status not in STALE:
-        return ""
-    return (f"::: {{.stale}}\n**{STALE[status].capitalize()}.** Báo cáo dưới đây là bản lập "
-            "ở lần chạy thành công trước; lần chạy gần nhất của kỳ này đã bị từ chối và "
-            "không thay thế nó (xem sổ tổng hợp lần chạy, manifest.json).\n:::\n\n")
+def report_source(nb: Path, work: Path, about: dict[str, Any], stale: str | None = None
+                  ) -> tuple[str, Path]:
+    """Write ``work/report.qmd`` and its images from an executed notebook; (title, path).
+    The bold agency line under the title is dropped: the page's subtitle says it. A report
+    the last run could not replace (``stale``) says so before anything else."""
+    work.mkdir(parents=True, exist_ok=True)
+    for old in work.glob("fig-*.png"):
+        old.unlink()
+    title, body, _ = notebook_markdown(nb, work)
+    name = about.get("name") or ""
+    if name:
+        body = re.sub(rf"^\*\*{re.escape(escape(name))}\*\*\n+", "", body.lstrip())
+    if stale:
+        body = (f"::: {{.stale}}\n**{stale[0].upper() + stale[1:]}.** Báo cáo dưới đây là bản "
+                "lập ở lần chạy thành công trước; lần chạy gần nhất của kỳ này đã bị từ chối và "
+                "không thay thế nó (xem sổ tổng hợp lần chạy, manifest.json).\n:::\n\n" + body)
+    path = work / "report.qmd"
+    path.write_text(front_matter(title, escape(name) if name else None, REPORT_LINKS) + body,
+                    encoding="utf-8")
+    return title, path
 
 
-def _name(report: dict[str, Any], short: bool = False) -> str:
-    about = report.get("report", {})
-    return str(about.get("short_name" if short else "name") or about.get("name")
-               or report["agency"])
-
-
-def _overview_body(period_dir: Path) -> str:
-    """The provincial overview as the executed overview notebook shows it (its title
-    dropped: the page has its own)."""
+def overview_markdown(period_dir: Path, images: Path) -> str:
+    """The provincial overview as the executed overview notebook shows it, its title
+    dropped and headings one level down; its charts written into ``images``."""
     nb = period_dir / "overview.ipynb"
     if not nb.is_file():
         return "_Chưa có bảng tổng hợp của kỳ này (notebook tổng hợp chưa chạy)._"
-    images_dir = period_dir / ".overview-images"
-    images_dir.mkdir(exist_ok=True)
-    _, body, images = notebook_markdown(nb, images_dir, stem="overview")
-    # the overview's chart is embedded again as a data URI: pages stay self-contained
-    for img in images:
-        data = base64.b64encode(img.read_bytes()).decode("ascii")
-        body = body.replace(f"]({img.name})", f"](data:image/png;base64,{data})")
-        img.unlink()
-    images_dir.rmdir()
-    return re.sub(r"^(#+) ", r"#\1 ", body, flags=re.M)  # one level down, under the page
+    images.mkdir(parents=True, exist_ok=True)
+    for old in images.glob("overview-*.png"):
+        old.unlink()
+    _, body, _ = notebook_markdown(nb, images, stem="overview")
+    return re.sub(r"^(#+) ", r"#\1 ", body, flags=re.M)
 
 
-def _relink(body: str, prefix: str) -> str:
+def relink(body: str, prefix: str) -> str:
     """Links relative to a period page, made relative to the site root."""
     return re.sub(r"\]\((?!https?:|data:|/|#)([^)]+)\)", lambda m: f"]({prefix}{m[1]})", body)
-
-
-def _trend_pages(work: Path, all_reports: dict[str, dict[str, dict[str, Any]]],
-                 agencies: list[str]) -> list[Page]:
-    pages = []
-    adir = work / "agencies"
-    adir.mkdir()
-    ordered = sorted(all_reports, key=period_key)
-    for aid in agencies:
-        series = [(p, all_reports[p][aid]) for p in ordered if aid in all_reports[p]]
-        name = _name(series[-1][1])
-        body = ["## Diễn biến qua các kỳ", "", trend_table(series), ""]
-        images = []
-        for code, chart in trend_charts(series):
-            path = adir / f"{aid}-{code.replace('.', '-')}.png"
-            path.write_bytes(chart.png())
-            images.append(path)
-            body += [f"![]({path.name}){{fig-alt=\"{attr(chart.alt)}\"}}", ""]
-        (adir / f"{aid}.qmd").write_text(front_matter(escape(name), "Diễn biến qua các kỳ "
-                                                      "báo cáo", depth=1) + "\n".join(body),
-                                         encoding="utf-8")
-        pages.append(Page(adir / f"{aid}.qmd", f"agencies/{aid}.html", name, agency=aid,
-                          assets=images))
-    return pages
