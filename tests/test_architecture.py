@@ -42,8 +42,11 @@ def imports_of(path: Path, name: str) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            found.add(target)
-            found |= {f"{target}.{a.name}" for a in node.names}
+            names = {f"{target}.{a.name}" for a in node.names}
+            found |= names
+            # "from . import layout" imports the submodule, not the package's own names
+            if node.module or not names <= set(modules()):
+                found.add(target)
     known = modules()
     return {m for m in found if m in known and m != name}
 

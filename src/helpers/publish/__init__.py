@@ -17,8 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import exclusive
-from .engines import ENGINES, WORK, engines, pick_engine, quarto_path
+from .engines import ENGINES, WORK, pick_engine, quarto_path
 from .sources import PublishError
+
+
+def engines_by_name() -> dict[str, Callable[..., int]]:
+    """The registry, filled on first use (the engines load pandoc, typst and Quarto's
+    helpers only when a publish needs them)."""
+    if not ENGINES:
+        from . import pandoc_engine, quarto_engine
+
+        ENGINES.update({"pandoc": pandoc_engine.render, "quarto": quarto_engine.render})
+    return ENGINES
 
 
 def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
@@ -35,7 +45,7 @@ def publish_site(root: Path, out: Path, site: Path, engine: str = "auto",
     site = (site if site.is_absolute() else root / site).resolve()
     out = (out if out.is_absolute() else root / out).resolve()
     work = out.parent / WORK
-    render = engines()[name]
+    render = engines_by_name()[name]
     if name == "quarto":
         from functools import partial
 

@@ -1,6 +1,7 @@
 """The publishing engines, registered by name like papermill's: an engine renders the
 reports into a build (``build.Build``). ``quarto`` where Quarto is installed, ``pandoc``
-(pandoc and typst, the engines Quarto drives) everywhere."""
+(pandoc and typst, the engines Quarto drives) everywhere. The registry is filled by the
+package on first use (``helpers.publish.engines_by_name``)."""
 
 from __future__ import annotations
 
@@ -33,13 +34,3 @@ def pick_engine(engine: str, echo: Callable[[str], None]) -> str:
         echo("Không có Quarto: xuất bản bằng pandoc + typst (cùng nguồn, cùng trang).")
         return "pandoc"
     return engine
-
-
-def engines() -> dict[str, Callable[..., int]]:
-    """The registry, filled on first use (the engines import pandoc, typst and Quarto's
-    helpers only when a publish needs them)."""
-    if not ENGINES:
-        from . import pandoc_engine, quarto_engine
-
-        ENGINES.update({"pandoc": pandoc_engine.render, "quarto": quarto_engine.render})
-    return ENGINES
