@@ -63,6 +63,20 @@ HOSTILE_FIELD = "<script>alert('x')</script> *Văn hóa* | cơ sở"
 FORMULA_FIELD = "=HYPERLINK(\"http://evil.invalid\",\"bấm\")"
 
 
+def declare(params: Path, agencies: list[dict]) -> None:
+    """Make ``agencies`` the agencies of a copied ``params/``: the sample's own overrides
+    (targets, report numbers) name agencies no longer declared and would be refused."""
+    (params / "agencies.yml").write_text(yaml.safe_dump({"agencies": agencies},
+                                                        allow_unicode=True), encoding="utf-8")
+    ids = {a["id"] for a in agencies}
+    for name in ("targets.yml", "reports.yml"):
+        path = params / name
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data["agencies"] = {k: v for k, v in (data.get("agencies") or {}).items() if k in ids}
+            path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory) -> Path:
     """A small project of two agencies made with the generator, with hostile text in a
@@ -85,13 +99,7 @@ def tiny(tmp_path_factory) -> Path:
          "province": "Đồng Nai", "level": "xã", "parent": "UBND huyện Mẫu", "rule": "decree09",
          "symbol": "UBND"},
     ]}
-    (params / "agencies.yml").write_text(yaml.safe_dump(agencies, allow_unicode=True),
-                                         encoding="utf-8")
-    targets = yaml.safe_load((params / "targets.yml").read_text(encoding="utf-8"))
-    targets.pop("agencies", None)  # overrides of the sample's agencies, not declared here
-    (params / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
-                                        encoding="utf-8")
-    (params / "reports.yml").unlink()  # the sample's report numbers: not these agencies'
+    declare(params, agencies["agencies"])
     raw = base / "data" / "raw"
     for i, aid in enumerate(("xa-an-binh", "xa-binh-an", "xa-tan-hoa")):
         shape = syn.AgencyShape(aid, "Đồng Nai", syn.FIELDS_NV[:3], {2018: 120, 2019: 150},

@@ -66,11 +66,15 @@ def test_form_comes_from_params_and_the_seed_report(docx_path):
     after = paras[closing:]
     assert "Nơi nhận:" in after and "- Lưu: VT, CCHC-KSTTHC." in after
     assert "GIÁM ĐỐC" in after
-    appendix = next(i for i, p in enumerate(paras) if p == "PHỤ LỤC")
-    assert appendix > closing
-    assert paras[appendix + 1] == "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ"
-    assert paras[appendix + 2] == ("(Kèm theo Báo cáo số 4317/BC-SVHTT ngày 09 tháng 10 năm 2019 "
-                                   "của Sở Văn hóa và Thể thao Thành phố Hồ Chí Minh)")
+    # two appendices after the signature, numbered: the official form, then the tasks
+    joined = ("(Kèm theo Báo cáo số 4317/BC-SVHTT ngày 09 tháng 10 năm 2019 "
+              "của Sở Văn hóa và Thể thao Thành phố Hồ Chí Minh)")
+    first = paras.index("PHỤ LỤC I")
+    assert first > closing
+    assert paras[first + 1:first + 3] == ["BIỂU SỐ 06/VPCP/KSTT", joined]
+    second = paras.index("PHỤ LỤC II")
+    assert second > first
+    assert paras[second + 1:second + 3] == ["KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", joined]
     for site_only in ("SHA-256", "Chất lượng dữ liệu", "indicators.json", "Tải về", "Đã ghi"):
         assert site_only not in text, site_only
 

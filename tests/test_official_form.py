@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
-from conftest import HCM, ROOT
+from conftest import HCM, ROOT, declare
 from openpyxl import Workbook, load_workbook
 
 from helpers.indicators import dossiers, official_form
@@ -203,12 +202,7 @@ def other(tmp_path_factory):
     shutil.copytree(ROOT / "params", base / "params")
     agency = {"id": "xa-doc-lap", "name": "UBND xã Độc Lập", "province": "Tỉnh mẫu",
               "level": "xã", "rule": "decree09"}
-    (base / "params" / "agencies.yml").write_text(
-        yaml.safe_dump({"agencies": [agency]}, allow_unicode=True), encoding="utf-8")
-    targets = yaml.safe_load((base / "params" / "targets.yml").read_text(encoding="utf-8"))
-    targets.pop("agencies", None)
-    (base / "params" / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
-                                                 encoding="utf-8")
+    declare(base / "params", [agency])
     shape = syn.AgencyShape("xa-doc-lap", "Tỉnh mẫu", syn.FIELDS_DL + syn.FIELDS_NV[2:5],
                             {2018: 420, 2019: 640}, {2018: (18, 5), 2019: (20, 9)},
                             {2018: 0.2, 2019: 0.35}, style="csv_semicolon", late_share=0.07)

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import ROOT, cchc
+from conftest import ROOT, cchc, declare
 
 from helpers.ingest.spec import TABLES
 
@@ -125,8 +125,7 @@ def variants_run(tmp_path_factory) -> Path:
                  "rule": "calendar", "units": [{"code": "VP", "name": "Văn phòng"},
                                                {"code": "QLVH", "name": "Phòng Văn hóa"}]}
                 for aid in ids]
-    (params / "agencies.yml").write_text(yaml.safe_dump({"agencies": agencies},
-                                                        allow_unicode=True), encoding="utf-8")
+    declare(params, agencies)
     data = {year: _tables(year) for year in (2018, 2019)}
     raw = base / "data" / "raw"
     _write(raw / BASE, data, "", None)

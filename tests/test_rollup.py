@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import ROOT, cchc
+from conftest import ROOT, cchc, declare
 from openpyxl import load_workbook
 
 from helpers.indicators import rollup
@@ -23,12 +23,7 @@ from helpers.run.runner import plan
 
 def _params(tmp_path: Path, agencies: list[dict]) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
-    (tmp_path / "params" / "agencies.yml").write_text(
-        yaml.safe_dump({"agencies": agencies}, allow_unicode=True), encoding="utf-8")
-    targets = yaml.safe_load((tmp_path / "params" / "targets.yml").read_text(encoding="utf-8"))
-    targets.pop("agencies", None)
-    (tmp_path / "params" / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
-                                                     encoding="utf-8")
+    declare(tmp_path / "params", agencies)
     return tmp_path / "params"
 
 
@@ -234,8 +229,9 @@ def test_parent_reruns_only_when_a_childs_outputs_change(province):
     assert m[PARENT]["status_last_run"] == "skipped"
     # a new dossier for one child: that child and its parent run again, no other child
     extra = work / "data" / "raw" / "xa-tan-hoa" / "2019" / "ho_so_bo_sung_2019.csv"
-    extra.write_text("Mã hồ sơ;Mã thủ tục;Lĩnh vực;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả\n"
-                     "BS-1;1.000001;Tôn giáo;Trực tiếp;05/03/2019;12/03/2019\n", encoding="utf-8")
+    extra.write_text("Mã hồ sơ;Mã thủ tục;Lĩnh vực;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả;"
+                     "Ngày có kết quả\n"
+                     "BS-1;1.000001;Tôn giáo;Trực tiếp;05/03/2019;12/03/2019;\n", encoding="utf-8")
     before = _ind(pdir / PARENT)["indicators"]["dossiers.received_total"]["value"]
     proc = cchc("run", "--period", "2019-9M", "--out", str(out), cwd=work)
     assert proc.returncode == 0, proc.stdout + proc.stderr

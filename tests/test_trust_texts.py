@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CANARIES, FORMULA_FIELD, HOSTILE_FIELD, ROOT, cchc
+from conftest import CANARIES, FORMULA_FIELD, HOSTILE_FIELD, ROOT, cchc, declare
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,8 +96,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, Path, subprocess.CompletedPro
               "level": "xã", "parent": "<script>alert('cq')</script> UBND huyện",
               "rule": "decree09", "symbol": "<b>SNV</b>", "deadline_style": "units-to-office",
               "units": [{"code": c, "name": n} for c, n in UNITS.items()]}
-    (params / "agencies.yml").write_text(yaml.safe_dump({"agencies": [agency]},
-                                                        allow_unicode=True), encoding="utf-8")
+    declare(params, [agency])
     targets = yaml.safe_load((params / "targets.yml").read_text(encoding="utf-8"))
     targets.pop("agencies", None)
     targets["apportion"][2019][0]["label"] = LABEL
