@@ -25,8 +25,9 @@ from .sources import PublishError, report_source
 
 ASSETS = Path(__file__).parent / "assets"
 # pandoc's Markdown without what the sources never hold (TeX, citations; "$" and "@" in
-# texts from files are escaped): a quarter less time reading
-READER = "markdown-citations-raw_tex-tex_math_dollars-latex_macros"
+# texts from files are escaped): a quarter less time reading. No "smart" typography: a
+# text from a file keeps its straight quotes and "--" (our own texts write “ ” and – as such)
+READER = "markdown-smart-citations-raw_tex-tex_math_dollars-latex_macros"
 
 
 @dataclass

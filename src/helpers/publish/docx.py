@@ -13,11 +13,12 @@ header part; the body is written as WordprocessingML.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import escape as _escape
 
 from docx import Document
 from docx.oxml import parse_xml
@@ -42,6 +43,15 @@ NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
 _ALIGN = {"AlignRight": "right", "AlignCenter": "center", "AlignLeft": "left",
           "AlignDefault": "left"}
+
+# characters XML 1.0 cannot hold (controls but tab, newline, carriage return): a text from a
+# file or from params that carries one is written without it, never as an invalid document
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """Text for an XML element or attribute value: escaped, and without what XML forbids."""
+    return _escape(_NOT_XML.sub("", text), entities or {})
 
 
 def twips(mm: float) -> int:
