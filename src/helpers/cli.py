@@ -178,18 +178,19 @@ STATUS = {"ok": "xong", "skipped": "bỏ qua (không đổi)", "failed": "LỖI"
 
 def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str | None,
          params_dir: str | None, out_dir: str | None, executor: str, scheduler: str | None,
-         force: bool, wait: bool, fresh_kernel: bool = False) -> int:
+         force: bool, wait: bool, kernel: str = "inprocess", fresh_kernel: bool = False) -> int:
     from .run import schedule
     from .run.lock import LockBusy, period_lock
     from .run.runner import run_period
 
     root = project()
-    if not fresh_kernel and executor != "dask":
-        from .run.kernels import prestart
+    kernel = "fresh" if fresh_kernel else kernel
+    if executor != "dask":
+        from .run.runner import prestart
 
-        # the overview (and a lone agency) run in this process: the kernel's start-up and
-        # imports overlap with checking what changed and ingesting it
-        prestart(str(root / "notebooks"))
+        # the overview (and a lone agency) run in this process: its imports (or kernel)
+        # overlap with checking what changed and ingesting it
+        prestart(root / "notebooks", kernel)
     params_path = _path(params_dir, "params")
     params = _params(params_path)
     period = schedule.resolve(period, params, list(agencies) or list(params.agencies))
@@ -200,7 +201,7 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
             summary = run_period(period, list(agencies) or None, root, _path(data_dir, "data"),
                                  params_path, out, jobs=jobs or os.cpu_count() or 1,
                                  executor=executor, scheduler=scheduler, force=force,
-                                 progress=sys.stderr.isatty(), warm=not fresh_kernel)
+                                 progress=sys.stderr.isatty(), kernel=kernel)
     except LockBusy as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     click.echo(f"Kỳ {summary.period}:")
@@ -237,8 +238,14 @@ _run_options = [
     click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786."),
     click.option("--force", is_flag=True, help="Chạy lại cả cơ quan không đổi."),
     click.option("--wait", is_flag=True, help="Chờ nếu kỳ này đang được chạy bởi tiến trình khác."),
-    click.option("--fresh-kernel", is_flag=True,
-                 help="Khởi động kernel mới cho từng báo cáo (mặc định: dùng lại kernel đã nạp sẵn)."),
+    click.option("--kernel", type=click.Choice(["inprocess", "jupyter", "fresh"]),
+                 default="inprocess", show_default=True,
+                 help="Nơi chạy các ô của notebook: inprocess — ngay trong tiến trình làm việc "
+                 "(nhanh nhất, không khởi động kernel); jupyter — một kernel Jupyter riêng cho "
+                 "mỗi tiến trình, dùng lại giữa các báo cáo; fresh — một kernel Jupyter mới cho "
+                 "từng báo cáo (chậm nhất, tách biệt hoàn toàn)."),
+    click.option("--fresh-kernel", is_flag=True, hidden=True,
+                 help="Như --kernel fresh (giữ cho các lịch chạy cũ)."),
 ]
 
 

@@ -31,6 +31,15 @@ LABEL_CHARS = 38  # a category label wraps (never is cut) at this width
 MAX_BARS = 25
 
 
+# How a chart becomes a PNG (what the notebook output, the PDF and the DOCX carry):
+# one Agg draw at print resolution, laid out by the figure's layout engine (constrained),
+# instead of ``savefig(bbox_inches="tight")``, which measures every text with one renderer
+# and then lays it out again with another; glyphs without FreeType's hinting (rasterising
+# hinted glyphs was a fifth of a draw, and the difference is invisible at 150 dpi); the
+# opaque RGB pixels encoded once. The image is WIDTH × DPI pixels wide for every chart.
+RENDER_RC = {"text.hinting": "no_hinting"}
+
+
 @dataclass
 class Chart:
     figure: Figure
@@ -38,8 +47,21 @@ class Chart:
     title: str
 
     def png(self) -> bytes:
+        import matplotlib as mpl
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        fig = self.figure
+        if fig.get_layout_engine() is None:
+            fig.set_layout_engine("constrained")
+        fig.set_dpi(DPI)
+        canvas = FigureCanvasAgg(fig)
+        with mpl.rc_context(RENDER_RC):
+            canvas.draw()
+        rgba = canvas.buffer_rgba()
+        image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+        image.convert("RGB").save(buf, format="png", dpi=(DPI, DPI))
         return buf.getvalue()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
