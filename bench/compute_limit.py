@@ -85,14 +85,21 @@ def render(value: Any) -> int:
 
 
 def warm() -> None:
-    """A worker imports what a report needs once, before its first job (as ``cchc run``)."""
+    """A worker imports what a report needs once, before its first job, and freezes it out
+    of the garbage collector's way (as ``cchc run``'s workers do): the limit is a tuned pool."""
+    import gc
+    import importlib
+
     import matplotlib
 
     matplotlib.use("Agg")
-    import helpers.indicators.values  # noqa: F401
-    import helpers.ingest.store  # noqa: F401
-    import helpers.present.charts  # noqa: F401
-    import helpers.present.outputs  # noqa: F401
+    for name in ("pandas", "helpers.ingest.store", "helpers.indicators.values",
+                 "helpers.indicators.index766", "helpers.present.charts", "helpers.present.tables",
+                 "helpers.present.narrative", "helpers.present.outputs",
+                 "helpers.present.index766", "helpers.present.official_form"):
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
 
 
 def compute_report(job: Job) -> dict[str, float]:
@@ -124,6 +131,73 @@ def compute_report(job: Job) -> dict[str, float]:
         os.chdir(cwd)
     times["total"] = time.perf_counter() - t0
     return times
+
+
+def savefig_tight(chart) -> bytes:
+    """How a chart became a PNG before (for the before/after comparison): ``savefig`` with
+    ``bbox_inches="tight"`` at the same DPI."""
+    import io
+
+    from helpers.present.charts import DPI
+
+    buf = io.BytesIO()
+    chart.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def chart_seconds(base: Path, agencies: list[str], work: Path, rounds: int = 3
+                  ) -> dict[str, Any]:
+    """Seconds per report for its charts, building the figures and making their PNGs, with
+    ``Chart.png`` as it is and with the former ``savefig(bbox_inches="tight")``, in turns on
+    the same charts: the notebook's own chart cells, rerun on each agency's namespace
+    (medians over agencies and rounds). CPU seconds of this process: the work itself, less
+    disturbed than the clock by other processes on a shared machine."""
+    from helpers.present.charts import Chart
+
+    warm()
+    sums: dict[str, list[float]] = {"build": [], "before": [], "after": []}
+    charts = 0
+    for agency in agencies:
+        ns, made = namespace(Job(agency, str(base), str(work)), Chart)
+        charts += len(made)
+        for _ in range(rounds):
+            for how, png in (("before", savefig_tight), ("after", Chart.png)):
+                build = render = 0.0
+                for src in made:
+                    t = time.process_time()
+                    chart = run_cell(src, ns)
+                    build += time.process_time() - t
+                    t = time.process_time()
+                    png(chart)
+                    render += time.process_time() - t
+                sums["build"].append(build)
+                sums[how].append(render)
+    build, before, after = (statistics.median(sums[k]) for k in ("build", "before", "after"))
+    return {"reports": len(agencies), "charts_per_report": round(charts / len(agencies), 2),
+            "build_s_per_report": round(build, 3), "png_before_s_per_report": round(before, 3),
+            "png_after_s_per_report": round(after, 3),
+            "before_s_per_report": round(build + before, 3),
+            "after_s_per_report": round(build + after, 3),
+            "speedup": round((build + before) / (build + after), 2)}
+
+
+def namespace(job: Job, kind: type) -> tuple[dict[str, Any], list[str]]:
+    """The namespace of an agency's notebook after all its cells ran (ingesting first), and
+    the cells whose value is a ``kind``."""
+    from helpers.ingest import store
+    from helpers.params import load_params
+
+    base, work = Path(job.base), Path(job.work)
+    params = load_params(base / "params")
+    store.ingest(params, params.agency(job.agency), base / "data" / "raw", work / "_store")
+    ns: dict[str, Any] = {"__name__": "__main__", "agency": job.agency, "period": PERIOD,
+                          "data_dir": str(base / "data"), "params_dir": str(base / "params"),
+                          "out_dir": str(work), "store_dir": str(work / "_store")}
+    made = []
+    for _, source in report_cells(base / "notebooks" / "agency_report.ipynb"):
+        if isinstance(run_cell(source, ns), kind):
+            made.append(source)
+    return ns, made
 
 
 def pool(base: Path, agencies: list[str], jobs: int, work: Path) -> dict[str, Any]:

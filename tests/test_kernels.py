@@ -3,6 +3,7 @@ namespace, replaced when dead, and no kernel client left listening after a noteb
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -68,3 +69,19 @@ def test_no_client_keeps_listening_after_a_notebook(tmp_path, notebooks_dir):
         km = kernels.POOL.warm[str(tmp_path)]
         assert km.clients == []
         assert listening() == before  # before the fix: +1 thread, +6 sockets per notebook
+
+
+def test_fresh_kernel_per_notebook(tmp_path):
+    """``--kernel fresh``: papermill starts a kernel for the notebook and stops it after."""
+    import nbformat
+    import psutil
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nprint(os.getpid())")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "pid.ipynb")
+    runner.execute(tmp_path / "pid.ipynb", tmp_path / "out.ipynb", {}, cwd=tmp_path,
+                   kernel="fresh")
+    pid = int(nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0].text)
+    assert pid != os.getpid() and not psutil.pid_exists(pid)  # its own process, gone after

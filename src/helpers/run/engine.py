@@ -62,6 +62,12 @@ def _jsonable(obj: Any) -> Any:
     return json.loads(json.dumps(obj, default=json_default))
 
 
+def _output(output_type: str, **fields: Any) -> NotebookNode:
+    """An output as ``nbformat.v4.new_output`` makes it, without validating each one: the
+    notebook is validated once, when it is written."""
+    return nbformat.from_dict({"output_type": output_type, **fields})
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -112,7 +118,7 @@ class Outputs:
         if target is not None:
             target.text += text
         else:
-            self._append(nbformat.v4.new_output("stream", name=name, text=text))
+            self._append(_output("stream", name=name, text=text))
         self._echo_stream(name, text)
 
     def display(self, data: dict[str, Any], metadata: dict[str, Any] | None,
@@ -126,23 +132,21 @@ class Outputs:
                 out.data, out.metadata = nbformat.from_dict(data), nbformat.from_dict(metadata)
         if update:
             return
-        out = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+        out = _output("display_data", data=data, metadata=metadata)
         if display_id:
             self.display_ids.setdefault(display_id, []).append(out)
         self._append(out)
         self._echo_data(out)
 
     def execute_result(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> None:
-        out = nbformat.v4.new_output("execute_result", data=_jsonable(data),
-                                     metadata=_jsonable(metadata or {}),
-                                     execution_count=self.execution_count)
+        out = _output("execute_result", data=_jsonable(data), metadata=_jsonable(metadata or {}),
+                      execution_count=self.execution_count)
         self._append(out)
         self._echo_data(out)
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
         if self.outputs is not None:
-            self._append(nbformat.v4.new_output("error", ename=ename, evalue=evalue,
-                                                traceback=list(traceback)))
+            self._append(_output("error", ename=ename, evalue=evalue, traceback=list(traceback)))
 
     def clear(self, wait: bool) -> None:
         if self.outputs is None:
