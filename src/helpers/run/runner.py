@@ -441,7 +441,9 @@ def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path,
                  kernel: str = "inprocess") -> str:
     """Execute the provincial overview notebook for the period; returns its status."""
     final = out_dir / period / "overview.ipynb"
-    tmp = final.with_name(f".overview.{os.getpid()}.ipynb")
+    # a fixed name (the period's lock keeps runs apart): papermill records it in the
+    # notebook, which then stays the same bytes on a rerun
+    tmp = final.with_name(".overview.running.ipynb")
     try:
         execute(root / "notebooks" / OVERVIEW_NOTEBOOK, tmp,
                 {"period": period, "params_dir": str(params_dir), "reports_dir": str(out_dir),
