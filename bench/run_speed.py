@@ -1,17 +1,26 @@
-"""Benchmark the quarterly run on a synthetic province, against the naive baseline.
+"""Benchmark the quarterly run on a synthetic province, against its baselines.
 
-    .venv/bin/python bench/run_speed.py [--agencies 100] [--dossiers 5000] [--jobs 2]
+    .venv/bin/python bench/run_speed.py [--agencies 100] [--dossiers 5000] [--jobs 1,2]
+                                        [--naive 20] [--jupyter]
+    .venv/bin/python bench/run_speed.py --memory 100,1000 --dossiers 200 --jobs 2
 
-Measured in one run, on the same machine and the same inputs:
-  1. naive: a shell loop calling the ``papermill`` CLI once per agency (same notebook,
-     same parameters; each notebook ingests its agency, as ``cchc run`` does);
-  2. ``cchc run --jobs N`` from scratch;
-  3. the same after one agency's export changed (incremental rerun);
-  4. ingestion alone, seconds per 100 000 dossier rows;
-  5. peak memory (resident set of the whole process tree, sampled every 0.1 s);
-  6. where a notebook's time goes (papermill's per-cell durations, kernel start-up).
-Results go to ``bench/results/run_speed.json`` and the "Quarterly run" section of
-``docs/benchmarks.md``. Ratios are against the baseline measured in the same run.
+Speed (one sitting, the same province, ratios against baselines measured in that run):
+  1. the compute-only limit: ``bench/compute_limit.py``, the reports' pure work in a plain
+     process pool, at each ``--jobs``;
+  2. ``cchc run --jobs N`` from scratch at each ``--jobs`` (and with ``--kernel jupyter``
+     at the largest, with ``--jupyter``);
+  3. naive: a shell loop calling the ``papermill`` CLI once per agency, on the first
+     ``--naive`` agencies (seconds per agency);
+  4. a rerun after one agency's export changed;
+  5. peak memory of each process (the command, each worker, each kernel), sampled every
+     0.2 s; the machine's load average around each measurement;
+  6. where a report's time goes: the compute-only run's per-stage times (papermill's per-cell
+     durations are stripped from the saved notebooks), the run's per-job seconds from its
+     manifest, and the charts' seconds per report before and after ``Chart.png`` changed.
+Memory (``--memory N1,N2``): ``cchc run`` on provinces of N1 and N2 agencies, each worker's
+resident memory against the number of reports done.
+Results go to ``bench/results/run_speed.json`` (or ``run_memory.json``) and to the sections
+"Quarterly run" and "Memory per worker" of ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -27,15 +36,20 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import nbformat
 import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "sample"))  # the seeded generator lives outside the package
+sys.path.insert(0, str(ROOT / "bench"))
 PERIOD = "2019-9M"
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+SPEED_HEADING = "## Quarterly run"
+MEMORY_HEADING = "## Memory per worker"
 
 
 def build_province(base: Path, n: int, dossiers: int) -> list[str]:
@@ -43,6 +57,7 @@ def build_province(base: Path, n: int, dossiers: int) -> list[str]:
 
     shutil.copytree(ROOT / "notebooks", base / "notebooks")
     shutil.copytree(ROOT / "params", base / "params")
+    (base / "_quarto.yml").write_text("project:\n  type: website\n", encoding="utf-8")
     ids = province(base / "data" / "raw", n, dossiers)
     agencies = [{"id": a, "name": f"UBND xã mẫu {i + 1}", "short_name": f"Xã mẫu {i + 1}",
                  "province": "Tỉnh mẫu", "level": "xã", "parent": "UBND huyện mẫu",
@@ -50,33 +65,69 @@ def build_province(base: Path, n: int, dossiers: int) -> list[str]:
                 for i, a in enumerate(ids)]
     (base / "params" / "agencies.yml").write_text(
         yaml.safe_dump({"agencies": agencies}, allow_unicode=True), encoding="utf-8")
+    targets = yaml.safe_load((base / "params" / "targets.yml").read_text(encoding="utf-8"))
+    targets.pop("agencies", None)  # overrides for the sample's agencies, not declared here
+    (base / "params" / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
+                                                 encoding="utf-8")
     return ids
 
 
-class PeakMemory:
-    """Peak resident memory of a process and all its descendants."""
+def role(p: psutil.Process) -> str:
+    """main, worker (a pool worker), kernel (a Jupyter kernel) or other."""
+    try:
+        cmd = " ".join(p.cmdline())
+    except psutil.Error:
+        return "other"
+    if "ipykernel_launcher" in cmd:
+        return "kernel"
+    if "resource_tracker" in cmd:
+        return "other"
+    if "multiprocessing" in cmd or "spawn_main" in cmd:
+        return "worker"
+    return "other"
 
-    def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+
+class Sampler:
+    """Every 0.2 s: the resident memory of each process of a tree (peak per process, by
+    role) and, with ``done``, a series of (reports done, largest worker) points."""
+
+    def __init__(self, pid: int, done: Callable[[], int] | None = None) -> None:
+        self.pid, self.done = pid, done
+        self.peak: dict[int, tuple[str, int]] = {}
+        self.total = 0
+        self.series: list[tuple[int, int]] = []
+        self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        root = psutil.Process(self.pid)
+        total, workers = 0, 0
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                rss = p.memory_info().rss
+            except psutil.Error:
+                continue
+            r = "main" if p.pid == self.pid else self.peak.get(p.pid, (role(p), 0))[0]
+            self.peak[p.pid] = (r, max(rss, self.peak.get(p.pid, (r, 0))[1]))
+            total += rss
+            if r == "worker":
+                workers = max(workers, rss)
+        self.total = max(self.total, total)
+        if self.done is not None and workers:
+            self.series.append((self.done(), workers))
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                root = psutil.Process(self.pid)
-                procs = [root, *root.children(recursive=True)]
-                rss = 0
-                for p in procs:
-                    try:
-                        rss += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, rss)
+                self._sample()
             except psutil.Error:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.2)
 
-    def __enter__(self) -> PeakMemory:
+    def by_role(self, r: str) -> int:
+        return max((rss for kind, rss in self.peak.values() if kind == r), default=0)
+
+    def __enter__(self) -> Sampler:
         self._t.start()
         return self
 
@@ -85,20 +136,27 @@ class PeakMemory:
         self._t.join()
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(seconds, exit code, peak bytes) of a command."""
+def timed(cmd: list[str], cwd: Path, done: Callable[[], int] | None = None) -> dict:
+    """Run a command: seconds, exit code, peak memory (MB) by role, load averages."""
+    load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    with PeakMemory(proc.pid) as mem:
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    with Sampler(proc.pid, done) as mem:
         _, err = proc.communicate()
     seconds = time.perf_counter() - t0
     if proc.returncode not in (0, 3):
         print(err[-3000:], file=sys.stderr)
-    return seconds, proc.returncode, mem.peak
+    mb = 2 ** 20
+    return {"seconds": round(seconds, 2), "exit": proc.returncode,
+            "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2),
+            "peak_mb": {"tree": round(mem.total / mb), "main": round(mem.by_role("main") / mb),
+                        "worker": round(mem.by_role("worker") / mb),
+                        "kernel": round(mem.by_role("kernel") / mb)},
+            "series": [(d, round(w / mb)) for d, w in mem.series]}
 
 
-def naive_loop(base: Path, ids: list[str]) -> tuple[float, int, int]:
+def naive_loop(base: Path, ids: list[str]) -> dict:
     papermill = Path(sys.executable).parent / "papermill"
     out = base / "naive"
     lines = [f'for a in {" ".join(ids)}; do',
@@ -106,13 +164,53 @@ def naive_loop(base: Path, ids: list[str]) -> tuple[float, int, int]:
              f'-p agency "$a" -p period {PERIOD} -p data_dir "{base}/data" '
              f'-p params_dir "{base}/params" -p out_dir "{out}" || exit 1',
              "done"]
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
-    return timed(["bash", "-c", "\n".join(lines)], base)
+    r = timed(["bash", "-c", "\n".join(lines)], base)
+    r["agencies"] = len(ids)
+    return r
 
 
-def cchc_run(base: Path, out: Path, jobs: int) -> tuple[float, int, int]:
-    return timed([sys.executable, "-m", "helpers.cli", "run", "--period", PERIOD,
-                  "--jobs", str(jobs), "--out", str(out)], base)
+def reports_done(out: Path) -> Callable[[], int]:
+    def done() -> int:
+        try:
+            m = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+        return sum(e.get("status") == "ok" and e.get("status_last_run") != "skipped"
+                   for e in m.get("agencies", {}).values())
+    return done
+
+
+def cchc_run(base: Path, out: Path, jobs: int, kernel: str = "inprocess",
+             series: bool = False) -> dict:
+    r = timed([sys.executable, "-m", "helpers.cli", "run", "--period", PERIOD, "--jobs",
+               str(jobs), "--out", str(out), "--kernel", kernel], base,
+              reports_done(out) if series else None)
+    m = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))["agencies"]
+    this_run = {a: e for a, e in m.items() if e.get("status_last_run") != "skipped"}
+    ran = sorted(e["seconds"] for e in this_run.values())
+    r.update(jobs=jobs, kernel=kernel, agencies_ok=sum(e["status"] == "ok" for e in m.values()),
+             ran=sorted(this_run) if len(this_run) <= 5 else len(this_run))
+    if ran:
+        r["job_seconds"] = {"mean": round(statistics.mean(ran), 3),
+                            "median": round(statistics.median(ran), 3),
+                            "p90": round(ran[int(0.9 * (len(ran) - 1))], 3)}
+    return r
+
+
+def compute_only(base: Path, jobs: int) -> dict:
+    """``bench/compute_limit.py`` as a command of its own (interpreter start included, as
+    for ``cchc run``)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        path = Path(f.name)
+    r = timed([sys.executable, str(ROOT / "bench" / "compute_limit.py"), "--province", str(base),
+               "--jobs", str(jobs), "--json", str(path)], base)
+    pool = json.loads(path.read_text(encoding="utf-8"))
+    pool["pool_seconds"] = pool.pop("seconds")  # "seconds": the command's, start-up included
+    r.update(pool)
+    path.unlink()
+    return r
 
 
 def change_one(base: Path, agency: str) -> None:
@@ -136,149 +234,95 @@ def _rows(path: Path):
     yield from CalamineWorkbook.from_path(str(path)).get_sheet_by_name("ho_so").to_python()[5:]
 
 
-def ingestion_rate(base: Path, ids: list[str]) -> dict[str, float]:
-    from helpers.ingest.agency import read_agency
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version()}
 
-    raw = base / "data" / "raw"
+
+def speed(args: argparse.Namespace, base: Path) -> dict:
+    import compute_limit
+
+    jobs = [int(j) for j in args.jobs.split(",")]
     t0 = time.perf_counter()
-    rows = 0
-    for a in ids[:20]:
-        inputs = read_agency(a, raw / a, root=raw)
-        rows += sum(r.rows_read for r in inputs.reads if r.table.code == "ho_so")
-    seconds = time.perf_counter() - t0
-    return {"dossier_rows": rows, "seconds": round(seconds, 2),
-            "seconds_per_100k_rows": round(seconds / rows * 100_000, 2)}
+    ids = build_province(base, args.agencies, args.dossiers)
+    print(f"province of {len(ids)} agencies × {args.dossiers} dossiers in {base} "
+          f"({time.perf_counter() - t0:.0f}s)", flush=True)
+    scaling = []
+    for j in jobs:  # the limit and the run side by side, at each pool size
+        limit = compute_only(base, j)
+        print(f"  compute-only --jobs {j}: {limit['seconds']}s", flush=True)
+        run = cchc_run(base, base / f"reports-{j}", j)
+        print(f"  cchc run --jobs {j}: {run['seconds']}s (exit {run['exit']})", flush=True)
+        scaling.append({"jobs": j, "limit": limit, "run": run,
+                        "ratio": round(run["seconds"] / limit["seconds"], 2)})
+    top = jobs[-1]
+    out = base / f"reports-{top}"
+    result: dict = {"machine": machine(), "agencies": len(ids), "dossiers": args.dossiers,
+                    "scaling": scaling}
+    if args.jupyter:
+        result["jupyter"] = cchc_run(base, base / "reports-jupyter", top, kernel="jupyter")
+        print(f"  cchc run --jobs {top} --kernel jupyter: {result['jupyter']['seconds']}s",
+              flush=True)
+    naive = naive_loop(base, ids[:args.naive])
+    naive["seconds_per_agency"] = round(naive["seconds"] / len(ids[:args.naive]), 3)
+    result["naive"] = naive
+    print(f"  naive loop, {args.naive} agencies: {naive['seconds']}s", flush=True)
+    change_one(base, ids[len(ids) // 2])
+    result["rerun"] = cchc_run(base, out, top)
+    print(f"  rerun after one changed: {result['rerun']['seconds']}s", flush=True)
+    result["charts"] = compute_limit.chart_seconds(base, ids[:args.chart_reports],
+                                                   base / "charts")
+    print(f"  charts: {result['charts']}", flush=True)
+    return result
 
 
-def where_time_goes(out: Path) -> dict[str, float]:
-    """Mean seconds per cell (papermill's own timings) over the executed notebooks."""
-    per_cell: dict[str, list[float]] = {}
-    for nb_path in out.glob(f"{PERIOD}/*/report.ipynb"):
-        nb = nbformat.read(nb_path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            d = cell.metadata.get("papermill", {}).get("duration")
-            if d is None:
-                continue
-            first = next((ln for ln in cell.source.splitlines() if ln and not ln.startswith("#")),
-                         "")
-            tags = cell.metadata.get("tags", [])
-            key = ("injected parameters" if "injected-parameters" in tags else
-                   "parameters" if "parameters" in tags else first[:40])
-            per_cell.setdefault(key, []).append(float(d))
-    return {k: round(statistics.mean(v), 3) for k, v in per_cell.items()}
-
-
-def kernel_start_cost() -> dict[str, float]:
-    """Seconds to start a kernel and import what the report needs: what the warm kernel
-    saves on every notebook after the first."""
-    from helpers.run import kernels
-
-    t0 = time.perf_counter()
-    km = kernels.warm_kernel(str(ROOT / "notebooks"))
-    started = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    kernels._run(km, "%reset -f", wait=False)
-    reset = time.perf_counter() - t0
-    kernels.shutdown_all()
-    return {"start_and_imports": round(started, 2), "reset_between_notebooks": round(reset, 3)}
+def memory(args: argparse.Namespace, base: Path) -> dict:
+    sizes = [int(n) for n in args.memory.split(",")]
+    jobs = int(args.jobs.split(",")[-1])
+    runs = []
+    for n in sizes:
+        province = base / f"province-{n}"
+        t0 = time.perf_counter()
+        build_province(province, n, args.dossiers)
+        print(f"province of {n} × {args.dossiers} generated in {time.perf_counter() - t0:.0f}s",
+              flush=True)
+        r = cchc_run(province, province / "reports", jobs, series=True)
+        print(f"  cchc run --jobs {jobs}: {r['seconds']}s, worker peak {r['peak_mb']['worker']} MB",
+              flush=True)
+        r["agencies"] = n
+        runs.append(r)
+        shutil.rmtree(province, ignore_errors=True)
+    return {"machine": machine(), "dossiers": args.dossiers, "jobs": jobs, "runs": runs,
+            "ratio": round(runs[-1]["peak_mb"]["worker"] / runs[0]["peak_mb"]["worker"], 3)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--agencies", type=int, default=100)
     ap.add_argument("--dossiers", type=int, default=5000)
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", default="1,2", help="pool sizes, comma-separated")
+    ap.add_argument("--naive", type=int, default=20, help="agencies in the naive loop")
+    ap.add_argument("--chart-reports", type=int, default=10)
+    ap.add_argument("--jupyter", action="store_true", help="also --kernel jupyter")
+    ap.add_argument("--memory", help="agency counts for the memory series, e.g. 100,1000")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
     try:
-        print(f"province of {args.agencies} agencies × {args.dossiers} dossiers in {base}")
-        t0 = time.perf_counter()
-        ids = build_province(base, args.agencies, args.dossiers)
-        print(f"  generated in {time.perf_counter() - t0:.0f}s")
-        ingest = ingestion_rate(base, ids)
-        print(f"  ingestion: {ingest}")
-        naive_s, naive_rc, naive_mem = naive_loop(base, ids)
-        print(f"  naive papermill loop: {naive_s:.1f}s (exit {naive_rc})")
-        out = base / "reports"
-        full_s, full_rc, full_mem = cchc_run(base, out, args.jobs)
-        print(f"  cchc run --jobs {args.jobs}: {full_s:.1f}s (exit {full_rc})")
-        statuses = json.loads((out / PERIOD / "manifest.json").read_text())["agencies"]
-        ok = sum(1 for e in statuses.values() if e["status"] == "ok")
-        change_one(base, ids[len(ids) // 2])
-        re_s, re_rc, re_mem = cchc_run(base, out, args.jobs)
-        m = json.loads((out / PERIOD / "manifest.json").read_text())["agencies"]
-        reran = [a for a, e in m.items() if e.get("status_last_run") != "skipped"]
-        print(f"  rerun with one agency changed: {re_s:.1f}s (exit {re_rc}); ran {reran}")
-        result = {
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "python": platform.python_version()},
-            "agencies": args.agencies, "dossiers_per_agency": args.dossiers, "jobs": args.jobs,
-            "naive_papermill_loop_s": round(naive_s, 1),
-            "cchc_run_s": round(full_s, 1), "cchc_run_agencies_ok": ok,
-            "rerun_one_changed_s": round(re_s, 1), "rerun_ran": reran,
-            "speedup_vs_naive": round(naive_s / full_s, 2),
-            "rerun_speedup_vs_full": round(full_s / re_s, 2),
-            "peak_memory_mb": {"naive": round(naive_mem / 2**20), "cchc_run": round(full_mem / 2**20),
-                               "rerun": round(re_mem / 2**20)},
-            "ingestion": ingest,
-            "notebook_cell_seconds": where_time_goes(out),
-            "kernel": kernel_start_cost(),
-        }
-        results = ROOT / "bench" / "results"
-        results.mkdir(parents=True, exist_ok=True)
-        (results / "run_speed.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        import report_run
+
+        result = memory(args, base) if args.memory else speed(args, base / "province")
+        name = "run_memory.json" if args.memory else "run_speed.json"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / name).write_text(json.dumps(result, indent=1, ensure_ascii=False),
+                                    encoding="utf-8")
         if not args.no_doc:
-            write_doc(result)
+            section = report_run.memory(result) if args.memory else report_run.speed(result)
+            report_run.update_doc(DOC, MEMORY_HEADING if args.memory else SPEED_HEADING, section)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-
-
-def write_doc(r: dict) -> None:
-    cells = "\n".join(f"| `{k}` | {v:.3f} |" for k, v in r["notebook_cell_seconds"].items())
-    section = f"""## Quarterly run: {r['agencies']} agencies × {r['dossiers_per_agency']} dossiers
-
-`bench/run_speed.py --agencies {r['agencies']} --dossiers {r['dossiers_per_agency']} --jobs {r['jobs']}`
-on {r['machine']['cpus']} CPUs ({r['machine']['platform']}, Python {r['machine']['python']}).
-Every figure below was measured in the same run; ratios are against the naive baseline
-of that run.
-
-| run | seconds | ratio | peak memory (process tree) |
-|---|---:|---:|---:|
-| naive: shell loop calling the `papermill` CLI per agency | {r['naive_papermill_loop_s']} | 1× | {r['peak_memory_mb']['naive']} MB |
-| `cchc run --jobs {r['jobs']}` (from scratch, {r['cchc_run_agencies_ok']} agencies ok) | {r['cchc_run_s']} | **{r['speedup_vs_naive']}× faster** | {r['peak_memory_mb']['cchc_run']} MB |
-| rerun after one agency's export changed (ran: {', '.join(r['rerun_ran'])}) | {r['rerun_one_changed_s']} | **{r['rerun_speedup_vs_full']}× faster than the full run** | {r['peak_memory_mb']['rerun']} MB |
-
-Ingestion alone (`helpers.ingest.agency.read_agency`, {r['ingestion']['dossier_rows']} dossier rows):
-**{r['ingestion']['seconds_per_100k_rows']} s per 100 000 rows**.
-
-Where the time goes. Starting a kernel and importing pandas, matplotlib and `helpers`
-costs {r['kernel']['start_and_imports']} s; clearing a warm kernel between notebooks costs
-{r['kernel']['reset_between_notebooks']} s. The naive loop pays the start-up, plus the
-papermill CLI's own start, on every agency; `cchc run` pays it once per worker
-(`helpers.kernels`), ingests in the worker before the notebook, runs agencies in
-parallel, and skips unchanged agencies by their inputs' hashes. Mean seconds per
-notebook cell in the `cchc run` (papermill's per-cell durations):
-
-| cell | mean seconds |
-|---|---:|
-{cells}
-"""
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.is_file() else "# Benchmarks\n"
-    start = text.find("## Quarterly run")
-    if start >= 0:
-        end = text.find("\n## ", start + 3)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

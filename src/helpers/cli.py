@@ -231,7 +231,7 @@ def _writable(folder: Path) -> None:
 
 def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str | None,
          params_dir: str | None, out_dir: str | None, executor: str, scheduler: str | None,
-         force: bool, wait: bool, fresh_kernel: bool = False) -> int:
+         force: bool, wait: bool, kernel: str = "inprocess", fresh_kernel: bool = False) -> int:
     """Run every (period, agencies) group of ``--period``: ``previous`` gives each agency
     its own rule's period, so one invocation may run several. Exit 1 if any agency
     failed, 3 if nothing at all was new, else 0."""
@@ -246,14 +246,15 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
     groups = schedule.resolve(period, params, ids)
     out = _path(out_dir, "reports")
     _writable(out)
-    if not fresh_kernel and executor != "dask":
-        from .run.kernels import prestart
+    kernel = "fresh" if fresh_kernel else kernel
+    if executor != "dask":
+        from .run.runner import prestart
 
-        # the overview (and a lone agency) run in this process: the kernel's start-up and
-        # imports overlap with checking what changed and ingesting it
-        prestart(str(root / "notebooks"))
+        # the overview (and a lone agency) run in this process: its imports (or kernel)
+        # overlap with checking what changed and ingesting it
+        prestart(root / "notebooks", kernel)
     summaries = [_run_group(pid, group, root, out, params_path, data_dir, jobs, executor,
-                            scheduler, force, wait, fresh_kernel) for pid, group in groups]
+                            scheduler, force, wait, kernel) for pid, group in groups]
     if any(s.failed for s in summaries):
         return EXIT_FAILED
     if not any(r.status == "ok" for s in summaries for r in s.results):
@@ -263,7 +264,7 @@ def _run(period: str, agencies: tuple[str, ...], jobs: int | None, data_dir: str
 
 def _run_group(period: str, agencies: list[str], root: Path, out: Path, params_path: Path,
                data_dir: str | None, jobs: int | None, executor: str, scheduler: str | None,
-               force: bool, wait: bool, fresh_kernel: bool):
+               force: bool, wait: bool, kernel: str):
     """One period's run under its lock; prints one line per agency."""
     from .run.lock import LockBusy, period_lock
     from .run.runner import run_period
@@ -275,7 +276,7 @@ def _run_group(period: str, agencies: list[str], root: Path, out: Path, params_p
                 summary = run_period(period, agencies, root, _path(data_dir, "data"),
                                      params_path, out, jobs=jobs or os.cpu_count() or 1,
                                      executor=executor, scheduler=scheduler, force=force,
-                                     progress=sys.stderr.isatty(), warm=not fresh_kernel)
+                                     progress=sys.stderr.isatty(), kernel=kernel)
             finally:
                 logging.getLogger("cchc").removeHandler(handler)
                 handler.close()
@@ -316,8 +317,14 @@ _run_options = [
     click.option("--scheduler", default=None, help="Địa chỉ Dask scheduler, tcp://HOST:8786."),
     click.option("--force", is_flag=True, help="Chạy lại cả cơ quan không đổi."),
     click.option("--wait", is_flag=True, help="Chờ nếu kỳ này đang được chạy bởi tiến trình khác."),
-    click.option("--fresh-kernel", is_flag=True,
-                 help="Khởi động kernel mới cho từng báo cáo (mặc định: dùng lại kernel đã nạp sẵn)."),
+    click.option("--kernel", type=click.Choice(["inprocess", "jupyter", "fresh"]),
+                 default="inprocess", show_default=True,
+                 help="Nơi chạy các ô của notebook: inprocess — ngay trong tiến trình làm việc "
+                 "(nhanh nhất, không khởi động kernel); jupyter — một kernel Jupyter riêng cho "
+                 "mỗi tiến trình, dùng lại giữa các báo cáo; fresh — một kernel Jupyter mới cho "
+                 "từng báo cáo (chậm nhất, tách biệt hoàn toàn)."),
+    click.option("--fresh-kernel", is_flag=True, hidden=True,
+                 help="Như --kernel fresh (giữ cho các lịch chạy cũ)."),
 ]
 
 

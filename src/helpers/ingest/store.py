@@ -15,7 +15,9 @@ only loads.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, fields
@@ -174,7 +176,39 @@ def load_table(store: Path, agency: str, table: str, years: list[int] | None = N
 
 def load(store: Path, agency: str, years: list[int], since: date | None = None) -> Frames:
     """The frames of the plan years ``years``; dossiers and feedback also from earlier
-    years when still open on ``since`` (they are carried over into the windows)."""
+    years when still open on ``since`` (they are carried over into the windows).
+
+    Remembered per process for the last (agency folder, years, since) asked, with the size,
+    time and inode of every file in the agency's folder: the batch loads an agency's frames
+    once (to check there is data) and the notebook, run in the same worker, gets them without
+    reading the store again, while a changed store (re-ingested, swapped in, a file rewritten)
+    is read afresh. Each call gets its own frames: with pandas' copy-on-write, changing one
+    never changes what another call, or the memory, holds."""
+    folder = agency_dir(store, agency)
+    kept = _load_once(str(folder.resolve()), tuple(years), since, _signature(folder))
+    return Frames(**{f.name: getattr(kept, f.name).copy(deep=False) for f in fields(Frames)})
+
+
+def _signature(folder: Path) -> tuple[object, ...]:
+    """What ``load``'s memory is valid for: (path, size, mtime in ns, inode) of every file
+    under ``folder`` (a stat per file, no hash), and the ingest metadata's bytes, which name
+    the inputs' hashes the files were made from (a rewrite within the file system's clock
+    tick, same size, same inode, still differs there)."""
+    out: list[object] = []
+    for dirpath, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.stat(os.path.join(dirpath, name))
+            out.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns, st.st_ino))
+    meta = folder / META
+    out.append(meta.read_bytes() if meta.is_file() else b"")
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)  # one agency at a time per worker: memory stays flat
+def _load_once(folder: str, years: tuple[int, ...], since: date | None,
+               signature: tuple[object, ...]) -> Frames:
+    store, agency = Path(folder).parent, Path(folder).name
     out = {}
     absent_columns = (read_meta(store, agency) or {}).get("absent_columns", {})
     for f in fields(Frames):
@@ -186,7 +220,7 @@ def load(store: Path, agency: str, years: list[int], since: date | None = None) 
                              | (frame["resolved_on"] >= pd.Timestamp(since)))]
             out[table] = frame.reset_index(drop=True)
         else:
-            out[table] = load_table(store, agency, table, years)
+            out[table] = load_table(store, agency, table, list(years))
         # a table no export holds, as opposed to one read without rows: figures are null
         out[table].attrs["absent"] = not (agency_dir(store, agency) / table).is_dir()
         out[table].attrs["absent_columns"] = tuple(absent_columns.get(table, ()))

@@ -1,10 +1,15 @@
-"""Kernels for executing report notebooks, kept warm between agencies.
+"""Jupyter kernels for report notebooks (``cchc run --kernel jupyter`` or ``fresh``).
 
-Starting a Jupyter kernel and importing pandas, matplotlib and ``helpers`` costs seconds
-per notebook: most of a small agency's report. A worker therefore keeps one kernel alive
-with those modules imported, clears the user namespace (``%reset -f``) before each
-notebook, and hands the running kernel to papermill (nbclient accepts a kernel manager it
-does not own and leaves it running). A kernel that died or timed out is replaced.
+By default a notebook runs in the worker itself (``engine.py``). With ``--kernel jupyter``
+each worker keeps one kernel per notebook folder warm between notebooks (the report's
+modules imported, the namespace cleared with ``%reset -f``), for notebooks that must not
+share the worker's process; ``fresh`` gives each notebook a new kernel started by papermill.
+
+A warm kernel is handed to papermill, whose client (nbclient) makes a kernel client per
+notebook and, not owning the kernel, never stops its channels: each old client kept a
+socket receiving every later notebook's messages (+8 MB per report in the worker).
+``ClosingKernelManager`` stops them after each notebook. The warm kernels of a process are
+its one ``POOL``.
 """
 
 from __future__ import annotations
@@ -17,12 +22,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+from jupyter_client.manager import KernelManager
+
 log = logging.getLogger("cchc")
 
 KERNEL_NAME = "cchc-python"
-WARM_UP = ("import pandas, matplotlib, helpers.ingest.store, helpers.indicators.values, "
-           "helpers.present.tables, helpers.present.charts, helpers.present.outputs")
-_warm: dict[str, object] = {}
 
 
 def ensure_kernelspec() -> str:
@@ -46,7 +50,30 @@ def ensure_kernelspec() -> str:
     return KERNEL_NAME
 
 
-def _run(km, code: str, timeout: float = 120, wait: bool = True) -> None:
+class ClosingKernelManager(KernelManager):
+    """A kernel manager that remembers the clients made on it, so they can be closed after a
+    notebook: nbclient leaves the channels of a client on a kernel it does not own open."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clients: list = []
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self.clients.append(kc)
+        return kc
+
+    def close_clients(self) -> None:
+        while self.clients:
+            kc = self.clients.pop()
+            try:
+                kc.stop_channels()
+            except Exception as exc:  # a dead kernel's client: nothing left to stop
+                log.debug("kernel client: %s", exc)
+
+
+def run_code(km: KernelManager, code: str, timeout: float = 120, wait: bool = True) -> None:
+    """Run ``code`` in a kernel; RuntimeError when it fails."""
     kc = km.blocking_client()
     kc.start_channels()
     try:
@@ -55,105 +82,91 @@ def _run(km, code: str, timeout: float = 120, wait: bool = True) -> None:
         reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
                                        output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('evalue')}")
+            raise RuntimeError(f"kernel code failed: {reply['content'].get('evalue')}")
     finally:
         kc.stop_channels()
 
 
-_starting: dict[str, threading.Thread] = {}
+class Pool:
+    """This process's warm Jupyter kernels, one per notebook folder, and the threads
+    starting them (``--kernel jupyter``). Shut down at exit, also in pool workers."""
 
+    def __init__(self) -> None:
+        self.warm: dict[str, ClosingKernelManager] = {}
+        self.starting: dict[str, threading.Thread] = {}
+        self.booting: dict[str, ClosingKernelManager] = {}  # started, still importing
+        self.exit_registered = False
 
-def import_papermill():
-    import papermill
+    def prestart(self, cwd: str, modules: tuple[str, ...]) -> None:
+        """Start the kernel in the background, so its start-up and imports of ``modules``
+        overlap with fingerprinting and ingestion instead of adding to them."""
+        if cwd not in self.warm and cwd not in self.starting:
+            t = threading.Thread(target=self._start, args=(cwd, modules), daemon=True,
+                                 name=f"kernel:{cwd}")
+            self.starting[cwd] = t
+            t.start()
 
-    return papermill
+    def _start(self, cwd: str, modules: tuple[str, ...]) -> None:
+        try:
+            km = ClosingKernelManager(kernel_name=ensure_kernelspec())
+            km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+            self._register_exit()
+            km.start_kernel(cwd=cwd)
+            self.booting[cwd] = km
+            run_code(km, "import " + ", ".join(modules) if modules else "pass")
+            self.warm[cwd] = km
+            self.booting.pop(cwd, None)
+        except Exception as exc:  # the caller starts one itself
+            log.warning("kernel start failed: %s", exc)
 
-
-def prestart(cwd: str) -> None:
-    """Start this process's warm kernel in the background, so its start-up and imports
-    overlap with ingestion and fingerprinting instead of adding to them."""
-    if cwd in _warm or cwd in _starting:
-        return
-    t = threading.Thread(target=_start, args=(cwd,), daemon=True, name=f"kernel:{cwd}")
-    _starting[cwd] = t
-    t.start()
-    # papermill's import takes a while: do it meanwhile
-    threading.Thread(target=import_papermill, daemon=True).start()
-
-
-_booting: dict[str, object] = {}  # started, still warming up: shut down at exit too
-
-
-def _start(cwd: str) -> None:
-    from jupyter_client.manager import KernelManager
-
-    try:
-        km = KernelManager(kernel_name=ensure_kernelspec())
-        km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
-        _register_shutdown()
-        km.start_kernel(cwd=cwd)
-        _booting[cwd] = km
-        _run(km, WARM_UP)
-        _warm[cwd] = km
-        _booting.pop(cwd, None)
-    except Exception as exc:  # the caller starts one itself
-        log.warning("background kernel start failed: %s", exc)
-
-
-def warm_kernel(cwd: str):
-    """This process's warm kernel (started on first use), namespace cleared."""
-    pending = _starting.pop(cwd, None)
-    if pending is not None:
-        pending.join()
-        km = _warm.get(cwd)
-        if km is not None and km.is_alive():
-            return km  # just started: its namespace holds only the warm-up imports
-    km = _warm.get(cwd)
-    if km is not None and not km.is_alive():
-        discard(cwd)
-        km = None
-    if km is None:
-        _start(cwd)
-        km = _warm.get(cwd)
+    def kernel(self, cwd: str, modules: tuple[str, ...] = ()) -> ClosingKernelManager:
+        """The warm kernel for ``cwd`` (started on first use with ``modules`` imported),
+        namespace cleared."""
+        pending = self.starting.pop(cwd, None)
+        if pending is not None:
+            pending.join()
+            km = self.warm.get(cwd)
+            if km is not None and km.is_alive():
+                return km  # just started: its namespace holds only the warm-up imports
+        km = self.warm.get(cwd)
+        if km is not None and not km.is_alive():
+            self.discard(cwd)
+            km = None
         if km is None:
-            raise RuntimeError("could not start a kernel for the report notebooks")
-    else:
-        _run(km, "%reset -f", wait=False)
-    return km
+            self._start(cwd, modules)
+            km = self.warm.get(cwd)
+            if km is None:
+                raise RuntimeError("could not start a kernel for the report notebooks")
+        else:
+            run_code(km, "%reset -f", wait=False)
+        return km
+
+    def discard(self, cwd: str) -> None:
+        """Shut a kernel down (dead, timed out, interrupted): it is never reused."""
+        km = self.warm.pop(cwd, None) or self.booting.pop(cwd, None)
+        if km is not None:
+            km.close_clients()
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception as exc:  # already gone
+                log.debug("kernel shutdown: %s", exc)
+
+    def shutdown(self) -> None:
+        for cwd in [*self.warm, *self.booting]:
+            self.discard(cwd)
+
+    def _register_exit(self) -> None:
+        """Pool workers leave through ``os._exit`` and skip ``atexit``: a multiprocessing
+        finalizer shuts their kernels down too."""
+        if self.exit_registered:
+            return
+        import atexit
+        from multiprocessing import util
+
+        atexit.register(self.shutdown)
+        util.Finalize(None, self.shutdown, exitpriority=10)
+        self.exit_registered = True
 
 
-def discard(cwd: str) -> None:
-    km = _warm.pop(cwd, None)
-    if km is not None:
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception as exc:  # already gone
-            log.debug("kernel shutdown: %s", exc)
+POOL = Pool()
 
-
-def shutdown_all() -> None:
-    for cwd in list(_warm):
-        discard(cwd)
-    for cwd, km in list(_booting.items()):
-        _booting.pop(cwd, None)
-        try:
-            km.shutdown_kernel(now=True)  # type: ignore[attr-defined]
-        except Exception as exc:
-            log.debug("kernel shutdown: %s", exc)
-
-
-_registered = False
-
-
-def _register_shutdown() -> None:
-    """Shut warm kernels down at exit, also in multiprocessing workers (which leave
-    through ``os._exit`` and skip ``atexit``)."""
-    global _registered
-    if _registered:
-        return
-    import atexit
-    from multiprocessing import util
-
-    atexit.register(shutdown_all)
-    util.Finalize(None, shutdown_all, exitpriority=10)
-    _registered = True

@@ -50,7 +50,7 @@ class Job:
     out_dir: str
     store_dir: str
     fingerprint: dict[str, Any] = field(default_factory=dict)
-    warm_kernel: bool = True  # reuse this worker's kernel (kernels.warm_kernel)
+    kernel: str = "inprocess"  # where the notebook's cells run: one of KERNELS
 
 
 def _failing_cell(exc: BaseException) -> str | None:
@@ -90,7 +90,7 @@ def run_job(job: Job) -> JobResult:
         if not meta["ok"]:
             return _refused(result, meta, staged, out / period.id)
         window = period.window(a.rule)  # type: ignore[arg-type]
-        if not _has_data(Path(job.store_dir), agency, window, period.year):
+        if not _has_data(Path(job.store_dir), agency, period, a.rule):
             result.status = "no_data"
             result.error = (f"không có dữ liệu cho kỳ {period.label} "
                             f"({window.start:%d/%m/%Y}–{window.end:%d/%m/%Y})")
@@ -100,7 +100,7 @@ def run_job(job: Job) -> JobResult:
                 {"agency": agency, "period": period.id, "data_dir": job.data_dir,
                  "params_dir": job.params_dir, "out_dir": str(staging_root),
                  "store_dir": job.store_dir}, cwd=Path(job.root) / "notebooks",
-                warm=job.warm_kernel)
+                kernel=job.kernel)
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
         swap_dir(staged, final)
         shutil.rmtree(out / period.id / FAILED / agency, ignore_errors=True)  # fixed now
@@ -165,44 +165,92 @@ def _refused(result: JobResult, meta: dict[str, Any], staged: Path, period_dir: 
     return result
 
 
-def _has_data(store_dir: Path, agency: str, window, year: int) -> bool:
-    """Whether the period has anything to report, from the two date columns of the
-    dossiers and the plan's task ids (not the whole store)."""
-    from ..indicators.values import has_data
+def _has_data(store_dir: Path, agency: str, period, rule: str) -> bool:
+    """Whether the period has anything to report, from the frames the notebook loads (the
+    same call, so with the in-process engine the notebook gets them without a read: see
+    ``store.load``). Every dossier of the window is among them: they keep all dossiers
+    of the plan years and those still open at the comparable window's start."""
+    from ..indicators.values import has_data, of_year
     from ..ingest import store
 
-    dossiers = store.load_table(store_dir, agency, "ho_so",
-                                columns=["received_on", "resolved_on"])
-    tasks = store.load_table(store_dir, agency, "nhiem_vu", [year], columns=["task_id"])
-    return has_data(dossiers, tasks, window)
+    frames = store.load(store_dir, agency, period.years_needed(rule),
+                        period.comparable.window(rule).start)
+    return has_data(frames.ho_so, of_year(frames.nhiem_vu, period.year), period.window(rule))
+
+
+KERNELS = ("inprocess", "jupyter", "fresh")  # where a notebook's cells run (kernels.py)
+# what the report notebooks import: imported once per process, before the first report
+WARM_UP = ("pandas", "matplotlib", "papermill", "helpers.ingest.store",
+           "helpers.indicators.values", "helpers.indicators.index766", "helpers.present.charts",
+           "helpers.present.tables", "helpers.present.narrative", "helpers.present.outputs",
+           "helpers.present.index766", "helpers.present.official_form")
+
+
+def prestart(cwd: Path, kernel: str) -> None:
+    """Get this process ready to run notebooks while it does other work (fingerprints,
+    ingestion, waiting for its workers): the report's modules imported in the background
+    (``inprocess``), or a warm kernel started (``jupyter``)."""
+    if kernel == "jupyter":
+        from . import kernels
+
+        kernels.POOL.prestart(str(cwd), WARM_UP)
+    elif kernel == "inprocess":
+        import threading
+
+        threading.Thread(target=_import_warm_up, daemon=True, name="warm-up imports").start()
+
+
+def _import_warm_up() -> None:
+    import importlib
+
+    for name in WARM_UP:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # the notebook imports it again and fails loudly there
+            log.debug("warm-up import %s: %s", name, exc)
 
 
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
-            warm: bool = True) -> None:
-    """papermill on a warm kernel of this process (or a fresh one with ``warm=False``)."""
-    from . import kernels
+            kernel: str = "inprocess") -> None:
+    """Run a notebook with papermill: in this process (``inprocess``), on this process's
+    warm Jupyter kernel (``jupyter``) or on a new one (``fresh``); then save it without
+    clock times. The notebook is written once, when whole (not after every cell)."""
+    import papermill as pm
 
-    pm = kernels.import_papermill()
+    args = {"parameters": parameters, "progress_bar": False, "cwd": str(cwd),
+            "request_save_on_cell_execute": False}
+    if kernel == "inprocess":
+        from . import engine
+
+        engine.warm_up(WARM_UP)
+        nb = pm.execute_notebook(str(notebook), str(output), engine_name=engine.ENGINE_NAME,
+                                 **args)
+    elif kernel == "fresh":
+        from . import kernels
+
+        nb = pm.execute_notebook(str(notebook), str(output),
+                                 kernel_name=kernels.ensure_kernelspec(), **args)
+    else:
+        nb = _execute_on_warm_kernel(pm, notebook, output, cwd, args)
+    write_notebook(nb, output)
+
+
+def _execute_on_warm_kernel(pm, notebook: Path, output: Path, cwd: Path, args: dict[str, Any]):
     from papermill.exceptions import PapermillExecutionError
 
-    if not warm:
-        nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                                 kernel_name=kernels.ensure_kernelspec(), progress_bar=False,
-                                 cwd=str(cwd), request_save_on_cell_execute=False)
-        write_notebook(nb, output)
-        return
-    km = kernels.warm_kernel(str(cwd))
+    from . import kernels
+
+    km = kernels.POOL.kernel(str(cwd), WARM_UP)
     try:
-        # the notebook is written once, when whole (not after every cell): short reports
-        nb = pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                                 kernel_name=kernels.KERNEL_NAME, progress_bar=False,
-                                 cwd=str(cwd), km=km, request_save_on_cell_execute=False)
+        return pm.execute_notebook(str(notebook), str(output), kernel_name=kernels.KERNEL_NAME,
+                                   km=km, **args)
     except PapermillExecutionError:
         raise  # a cell failed (papermill saved the notebook as far as it ran): kernel is fine
     except BaseException:
-        kernels.discard(str(cwd))  # timed out or died: never reuse it
+        kernels.POOL.discard(str(cwd))  # timed out or died: never reuse it
         raise
-    write_notebook(nb, output)
+    finally:
+        km.close_clients()  # nbclient leaves the channels of its client open
 
 
 def write_notebook(nb, output: Path) -> None:
@@ -251,7 +299,7 @@ class RunSummary:
 def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Path,
                params_dir: Path, out_dir: Path, jobs: int = 1, executor: str = "local",
                scheduler: str | None = None, force: bool = False, progress: bool = True,
-               overview: bool = True, warm: bool = True) -> RunSummary:
+               overview: bool = True, kernel: str = "inprocess") -> RunSummary:
     t_start = time.perf_counter()
     p = parse_period(period)
     params = load_params(params_dir)
@@ -284,14 +332,12 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
                                      fingerprint=fp, seconds=0.0))
             continue
         job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir),
-                  str(store_dir), fp, warm_kernel=warm)
+                  str(store_dir), fp, kernel=kernel)
         todo.append(job)
-    if warm and overview and executor != "dask" and (
+    if overview and executor != "dask" and (
             todo or force or not (period_dir / "overview.ipynb").is_file()):
-        from . import kernels
-
-        # the overview (and a lone job) run in this process: warm its kernel meanwhile
-        kernels.prestart(str(root / "notebooks"))
+        # the overview (and a lone job) run in this process: get ready meanwhile
+        prestart(root / "notebooks", kernel)
     log.info("%d to run, %d unchanged (fingerprints in %.2fs)", len(todo), len(results),
              time.perf_counter() - t_start)
     reasons = {j.agency: ("--force" if force else
@@ -308,7 +354,7 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         shutil.rmtree(period_dir / STAGING, ignore_errors=True)
     for parent in parents:  # compiled from the children's outputs, deepest parents first
         res = run_compiled(parent, p.id, params, root, params_dir, out_dir, previous,
-                           params_hash, force, warm)
+                           params_hash, force, kernel)
         results.append(res)
         log.info("%s %s %.1fs %s", res.agency, res.status, res.seconds, res.error or "")
         manifest.write(manifest_path, p.id, started, results, previous, params_dir)
@@ -317,7 +363,7 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     if overview and reports_there and (any(r.status == "ok" for r in results) or force
                                        or not (period_dir / "overview.ipynb").is_file()):
         log.info("agencies done at %.2fs", time.perf_counter() - t_start)
-        ov = run_overview(p.id, root, params_dir, out_dir, warm=warm)
+        ov = run_overview(p.id, root, params_dir, out_dir, kernel=kernel)
         log.info("overview %s at %.2fs", ov, time.perf_counter() - t_start)
     return RunSummary(p.id, results, ov, manifest_path)
 
@@ -384,7 +430,8 @@ def compiled_fingerprint(params, parent: str, period_dir: Path, notebook: Path,
 
 
 def run_compiled(parent: str, period: str, params, root: Path, params_dir: Path, out_dir: Path,
-                 previous: dict[str, Any], params_hash: str, force: bool, warm: bool) -> JobResult:
+                 previous: dict[str, Any], params_hash: str, force: bool, kernel: str
+                 ) -> JobResult:
     """Compile a parent's report from its children's outputs, in this process: staged and
     moved in whole like an agency's; skipped when nothing it reads changed."""
     t0 = time.perf_counter()
@@ -413,7 +460,7 @@ def run_compiled(parent: str, period: str, params, root: Path, params_dir: Path,
         execute(notebook, staged / "report.ipynb",
                 {"agency": parent, "period": period, "params_dir": str(params_dir),
                  "reports_dir": str(out_dir), "out_dir": str(staging_root)},
-                cwd=root / "notebooks", warm=warm)
+                cwd=root / "notebooks", kernel=kernel)
         result.outputs = {p.name: sha256_file(p) for p in sorted(staged.iterdir()) if p.is_file()}
         swap_dir(staged, period_dir / parent)
         result.status = "ok"
@@ -440,15 +487,17 @@ def _progress(total: int, enabled: bool):
 
 
 def run_overview(period: str, root: Path, params_dir: Path, out_dir: Path,
-                 warm: bool = True) -> str:
+                 kernel: str = "inprocess") -> str:
     """Execute the provincial overview notebook for the period; returns its status."""
     final = out_dir / period / "overview.ipynb"
-    tmp = final.with_name(f".overview.{os.getpid()}.ipynb")
+    # a fixed name (the period's lock keeps runs apart): papermill records it in the
+    # notebook, which then stays the same bytes on a rerun
+    tmp = final.with_name(".overview.running.ipynb")
     try:
         execute(root / "notebooks" / OVERVIEW_NOTEBOOK, tmp,
                 {"period": period, "params_dir": str(params_dir), "reports_dir": str(out_dir),
                  "out_dir": str(out_dir)},
-                cwd=root / "notebooks", warm=warm)
+                cwd=root / "notebooks", kernel=kernel)
         os.replace(tmp, final)
         return "ok"
     except Exception as exc:
