@@ -34,3 +34,32 @@ def test_unknown_agency_and_bad_period_are_usage_errors(tmp_path):
     assert period.returncode == 2 and "2019-Q5" in period.stderr
     path = cchc("run", "--period", "2019-9M", "--agency", "../etc", "--out", str(tmp_path))
     assert path.returncode == 2 and "Traceback" not in path.stderr
+
+
+def test_click_usage_errors_and_help_speak_vietnamese(tmp_path):
+    """A mistyped command gets Vietnamese from click's own messages too, under the C locale
+    a cron job has: no 'Usage', 'Error', 'Missing', 'Options' reaches the user."""
+    env = {"LANG": "C", "LC_ALL": "C"}
+    cases = [
+        (("run",), "Thiếu tùy chọn '--period'"),
+        (("run", "--period", "2019-Q3", "--kernel", "x"),
+         "Giá trị không hợp lệ cho '--kernel': 'x' không phải một trong 'inprocess'"),
+        (("run", "--period", "2019-Q3", "--jobs", "hai"), "'hai' không phải một số hợp lệ"),
+        (("run", "--period"), "Tùy chọn '--period' cần một giá trị"),
+        (("chay",), "Không có lệnh 'chay'"),
+        (("run", "--bogus"), "Không có tùy chọn '--bogus'"),
+    ]
+    for args, said in cases:
+        proc = cchc(*args, "--out", str(tmp_path), env=env) if args[-1] != "--period" \
+            else cchc(*args, env=env)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert said in proc.stderr, (args, proc.stderr)
+        assert "Lỗi:" in proc.stderr
+        for english in ("Usage", "Error", "Missing", "Invalid", "No such", "Try "):
+            assert english not in proc.stderr, (args, proc.stderr)
+    helped = cchc("run", "--help", env=env)
+    assert helped.returncode == 0
+    assert "Cách dùng: cchc run [TÙY_CHỌN]" in helped.stdout and "Tùy chọn:" in helped.stdout
+    assert "[bắt buộc]" in helped.stdout and "--jobs SỐ" in helped.stdout
+    for english in ("Usage", "Options:", "required", "Show this message", "TEXT", "INTEGER"):
+        assert english not in helped.stdout, english

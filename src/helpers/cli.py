@@ -12,6 +12,7 @@ error gets one line and the path of the log that holds its traceback.
 
 from __future__ import annotations
 
+import gettext as _gettext
 import logging
 import os
 import sys
@@ -27,6 +28,92 @@ from .params import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 MARKERS = ("_quarto.yml", "notebooks")
+
+
+# click's own words (usage lines, help headings, the errors of a mistyped command) in
+# Vietnamese, whatever the machine's locale (a cron job runs under LANG=C). click asks
+# ``gettext`` for each; a message without a translation here stays click's English.
+CLICK_VI: dict[str, str] = {
+    # usage and help
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Positional arguments": "Tham số",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
+    "Try '{command} {option}' for help.": "Xem hướng dẫn: {command} {option}",
+    "Aborted!": "Đã dừng.",
+    # errors
+    "Error: {message}": "Lỗi: {message}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Missing option": "Thiếu tùy chọn",
+    "Missing argument": "Thiếu tham số",
+    "Missing parameter": "Thiếu tham số",
+    "Missing command.": "Thiếu lệnh.",
+    "Missing {param_type}": "Thiếu {param_type}",
+    "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "Did you mean {possibility}?": "Có phải ý bạn là {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Có phải ý bạn là một trong: {possibilities}?)",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Option {name!r} requires {nargs} arguments.": "Tùy chọn {name!r} cần {nargs} giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa tham số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa tham số ({args})",
+    "{value!r} is not {choice}.": "{value!r} không phải {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} không phải một trong {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải một số hợp lệ.",
+    "integer": "số nguyên",
+    "float": "số thực",
+    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
+    "{value!r} does not match the format {format}.": "{value!r} không đúng dạng {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} không đúng các dạng {formats}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} không phải giá trị đúng/sai. Các giá trị nhận: {states}",
+    "file": "tệp",
+    "directory": "thư mục",
+    "path": "đường dẫn",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",
+    "{name} {filename!r} is not readable.": "Không đọc được {name} {filename!r}.",
+    "{name} {filename!r} is not writable.": "Không ghi được {name} {filename!r}.",
+    "Could not open file {filename!r}: {message}": "Không mở được tệp {filename!r}: {message}",
+}
+
+CLICK_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.types",
+                 "click.decorators", "click.parser", "click.termui", "click.utils")
+
+
+def _click_gettext(message: str) -> str:
+    return CLICK_VI.get(message, message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _click_gettext(singular if n == 1 else plural)
+
+
+def _install_click_vi() -> None:
+    """Answer click's ``gettext`` and ``ngettext`` calls from ``CLICK_VI``. click binds them per
+    module (``from gettext import gettext as _``); only those bindings are replaced, and
+    only where they are still the standard library's, so installing twice is harmless."""
+    for name in CLICK_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        if getattr(module, "_", None) is _gettext.gettext:
+            module._ = _click_gettext  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is _gettext.ngettext:
+            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+
+
+_install_click_vi()
 
 
 class CommandError(Exception):
@@ -457,6 +544,23 @@ def _error_log(exc: BaseException) -> Path:
                 except OSError:
                     pass
     return Path("(không ghi được nhật ký)")
+
+
+def _vietnamese_metavars() -> None:
+    """The placeholders of the help text in Vietnamese (click writes its type names)."""
+    cli.options_metavar = "[TÙY_CHỌN]"
+    cli.subcommand_metavar = "LỆNH [THAM_SỐ]..."
+    for command in [cli, *cli.commands.values()]:
+        command.options_metavar = "[TÙY_CHỌN]"
+        for param in command.params:
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                if param.type is click.INT:
+                    param.metavar = "SỐ"
+                elif param.type is click.STRING:
+                    param.metavar = "GIÁ_TRỊ"
+
+
+_vietnamese_metavars()
 
 
 def main(argv: list[str] | None = None) -> None:
