@@ -93,3 +93,22 @@ def test_dong_nai_by_area():
         TOTAL_LABEL: (12, 60_000_000),
     }
     assert list(table["area"])[-1] == TOTAL_LABEL
+
+
+def test_spending_no_export_records_is_null_not_zero():
+    """A budget export without the optional "Đã thực hiện" column (the store lists it in
+    ``attrs["absent_columns"]``): spending is unknown on every row, the table says so."""
+    from helpers.present.tables import budget as budget_table
+
+    plan = small().drop(columns="spent_vnd")
+    plan["spent_vnd"] = None
+    plan.attrs["absent_columns"] = ("spent_vnd",)
+    table = by_area(plan)
+    assert list(table["planned_vnd"]) == [3_000_000, 3_000_000, 6_000_000]
+    assert table["spent_vnd"].isna().all()
+    shown = str(budget_table(table))
+    assert shown.count("không có dữ liệu") == 3  # two areas and the total
+    assert "0 đ" not in shown.replace("000 đ", "")  # no spending of zero anywhere
+    # the column is there but every cell empty: the same
+    empty = small().assign(spent_vnd=None)
+    assert by_area(empty)["spent_vnd"].isna().all()

@@ -261,3 +261,23 @@ def test_compiled_notebook_runs_by_hand_without_children_reports(tmp_path):
                     / "indicators.json").read_text(encoding="utf-8"))
     assert d["indicators"]["dossiers.received_total"]["value"] == 0
     assert d["window"] == {"start": date(2018, 12, 15).isoformat(), "end": "2019-09-14"}
+
+
+def test_overview_marks_a_kept_report_the_last_run_could_not_replace():
+    """The overview links each agency's report; one kept from an earlier run because this
+    run refused its inputs says so beside the link, one with no report says why."""
+    from helpers.present import overview
+
+    p = parse_period("2019-Q3")
+    agencies = [{"id": i, "rule": "calendar", "parent": None, "name": n, "short_name": n,
+                 "province": "Hậu Giang"} for i, n in (("a", "Sở A"), ("b", "Sở B"),
+                                                        ("c", "Sở C"))]
+    status = {"a": overview.STATUS_WORDS["ok"], "b": overview.STATUS_WORDS["input_error"],
+              "c": overview.STATUS_WORDS["input_error"]}
+    reports = {"a": {}, "b": {}}  # c has never had a report
+    text = str(overview.unparented(agencies, reports, status, p))
+    line = {k: next(ln for ln in text.splitlines() if f"Sở {k.upper()}" in ln) for k in "abc"}
+    assert "[Sở A](a/report.html)" in line["a"] and "chưa cập nhật" not in line["a"]
+    assert "[Sở B](b/report.html)" in line["b"]
+    assert "số liệu kỳ này chưa cập nhật (lỗi dữ liệu đầu vào)" in line["b"]
+    assert "report.html" not in line["c"] and "Sở C: lỗi dữ liệu đầu vào" in line["c"]

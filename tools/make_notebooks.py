@@ -6,6 +6,7 @@ structure is reviewable as Python and can be regenerated after a deliberate chan
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import nbformat
@@ -72,6 +73,8 @@ ind = figures["indicators"]
 '''),
     code("tables.cover(a.name, p, a.rule)"),
     md("## Tóm tắt kết quả"),
+    md("_Phần tóm tắt được lập tự động từ số liệu của kỳ; văn bản trình ký do chuyên viên rà "
+       "soát, bổ sung._", tags=SITE_ONLY),
     code('''
 by_channel = rates.satisfaction_by_channel(frames.danh_gia, window)
 narrative.summary(ind, a.short_name, p, window, by_channel)
@@ -279,6 +282,11 @@ overview.write(out_dir, p.id, agencies, reports)
 
 def write(name: str, cells: list) -> None:
     nb = new_notebook(cells=cells)
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):  # ids from content: regenerating changes what changed
+        digest = hashlib.sha1(f"{name}:{cell.cell_type}:{cell.source}".encode()).hexdigest()[:8]
+        cell.id = digest if digest not in seen else f"{digest}-{i}"
+        seen.add(cell.id)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -242,9 +242,10 @@ def tables(frames: Frames, period: Period, window: Window, flow: pd.DataFrame | 
     if not bud.empty:
         out["budget_by_area"] = [
             {"area": str(r["area"]), "items": int(r["items"]),
-             "budget.planned": int(r["planned_vnd"]), "budget.spent": int(r["spent_vnd"]),
+             "budget.planned": int(r["planned_vnd"]),
+             "budget.spent": None if pd.isna(r["spent_vnd"]) else int(r["spent_vnd"]),
              "rate.budget_spent": int(r["spent_vnd"]) / int(r["planned_vnd"])
-             if r["planned_vnd"] else None}
+             if r["planned_vnd"] and not pd.isna(r["spent_vnd"]) else None}
             for _, r in budget_mod.by_area(bud).iterrows()]
     cat = of_year(frames.thu_tuc, period.year)
     # per-unit targets need the unit of each dossier (the optional "Đơn vị xử lý")

@@ -16,6 +16,8 @@ from ..indicators.periods import Period, Window
 from . import vnformat as vn
 from .markdown import Md, escape
 
+DOTTED = "……………………………………"  # a line left for the specialist to write
+
 Figures = dict[str, dict[str, Any]]
 NO_DATA = "không có dữ liệu"
 NO_COMPARABLE = "không có số liệu cùng kỳ"
@@ -82,8 +84,7 @@ def summary(ind: Figures, name: str, period: Period, window: Window,
 def _paragraphs(ind: Figures, name: str, period: Period, w: Window, by_channel: pd.DataFrame
                 ) -> list[str]:
     cl = f"cùng kỳ năm {period.year - 1}"
-    out: list[str] = ["_Dự thảo tự động từ số liệu: chuyên viên rà soát, bổ sung trước khi trình "
-                      "ký._"]
+    out: list[str] = []
 
     def n(code: str) -> str:
         return vn.integer(ind[code]["value"])
@@ -189,8 +190,10 @@ def _assessment(ind: Figures, n: Any) -> list[str]:
     out.append("**Tồn tại, hạn chế.** " + ("; ".join(problems) + "." if problems else
                                            "Không có chỉ tiêu nào chưa đạt trong kỳ."))
     proposals = [SUGGESTIONS[c] for c in missed if c in SUGGESTIONS]
-    out.append("**Đề xuất, kiến nghị.** " + (" ".join(proposals) if proposals else "")
-               + " _(Chuyên viên bổ sung đề xuất, kiến nghị cụ thể.)_")
+    # without a proposal the line is left dotted for the specialist, as the DOCX leaves an
+    # unset report number: nothing invented, no instruction in a signed text
+    out.append("**Đề xuất, kiến nghị.** " + (" ".join(proposals) if proposals else
+                                             DOTTED))
     return out
 
 

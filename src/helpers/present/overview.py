@@ -42,19 +42,26 @@ def run_status(out: str | Path, period: str) -> dict[str, str]:
     path = Path(out) / period / "manifest.json"
     if not path.is_file():
         return {}
-    words = {"ok": "đã có báo cáo", "failed": "lỗi khi lập báo cáo",
-             "input_error": "lỗi dữ liệu đầu vào", "no_data": "không có dữ liệu trong kỳ"}
     m = json.loads(path.read_text(encoding="utf-8"))
-    return {a: words.get(v.get("status"), str(v.get("status")))
+    return {a: STATUS_WORDS.get(v.get("status"), str(v.get("status")))
             for a, v in (m.get("agencies") or {}).items()}
+
+
+STATUS_WORDS = {"ok": "đã có báo cáo", "failed": "lỗi khi lập báo cáo",
+                "input_error": "lỗi dữ liệu đầu vào", "no_data": "không có dữ liệu trong kỳ"}
+# a report in place although the last run failed: the earlier run's, kept and marked
+NOT_UPDATED = {STATUS_WORDS["failed"], STATUS_WORDS["input_error"]}
 
 
 def _line(a: dict[str, Any], reports: Reports, status: dict[str, str], period: Period) -> str:
     """An agency's line: its report (linked) or why it has none, and its data window."""
     w = period.window(a["rule"])
     name = escape(a["short_name"])
+    said = status.get(a["id"], "chưa có báo cáo")
     shown = (f"[{name}]({a['id']}/report.html)" if a["id"] in reports
-             else f"{name}: {escape(status.get(a['id'], 'chưa có báo cáo'))}")
+             else f"{name}: {escape(said)}")
+    if a["id"] in reports and said in NOT_UPDATED:
+        shown += f" · **số liệu kỳ này chưa cập nhật ({said})**"
     return f"{shown} (số liệu từ {vn.day(w.start)} đến {vn.day(w.end)}, {RULES[a['rule']]})"
 
 

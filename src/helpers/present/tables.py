@@ -197,9 +197,12 @@ def budget(by_area: pd.DataFrame) -> Md:
     rows = []
     for _, r in by_area.iterrows():
         total = r["area"] == "Tổng cộng"
+        spent = None if pd.isna(r["spent_vnd"]) else int(r["spent_vnd"])
         rows.append(["**Tổng cộng**" if total else escape(r["area"]), vn.integer(r["items"]),
-                     vn.money(r["planned_vnd"]), vn.money(r["spent_vnd"]),
-                     vn.percent(r["spent_vnd"] / r["planned_vnd"] if r["planned_vnd"] else None)])
+                     vn.money(r["planned_vnd"]),
+                     "không có dữ liệu" if spent is None else vn.money(spent),
+                     vn.percent(spent / r["planned_vnd"] if spent is not None and r["planned_vnd"]
+                                else None)])
     return table(rows, ["Nhiệm vụ chung", "Số nhiệm vụ", "Dự kiến kinh phí", "Đã thực hiện",
                         "Tỷ lệ"])
 
