@@ -42,6 +42,8 @@ def test_sample_declares_the_dong_nai_parent():
     # an undeclared parent stays a display name for the DOCX header
     assert params.parent_name(params.agency("so-vhtt-tphcm")) == "UBND Thành phố Hồ Chí Minh"
     assert params.parent_name(params.agency("so-vhttdl-dong-nai")) == parent.name
+    # the province's People's Committee heads its own documents: no line above its name
+    assert params.parent_name(parent) == ""
 
 
 def test_parents_run_after_their_children_deepest_first(tmp_path):

@@ -445,10 +445,18 @@ class Params:
         return agency.source_system, load_mapping(self.root, agency.source_system)
 
     def parent_name(self, agency: Agency) -> str:
-        """The cơ quan chủ quản shown above the agency's name in the DOCX header."""
+        """The cơ quan chủ quản shown above the agency's name in the DOCX header. A
+        People's Committee, or a body that compiles for others, with none declared has no
+        line above its name (Nghị định 30/2020, Phụ lục I: UBND tỉnh heads its own
+        documents); anything else falls back to its province."""
         if agency.parent in self.agencies:
             return self.agencies[agency.parent].name
-        return agency.parent_name or agency.parent or agency.province
+        if agency.parent_name or agency.parent:
+            return agency.parent_name or agency.parent or ""
+        heads_itself = (agency.name.casefold().startswith(("ủy ban nhân dân", "uỷ ban nhân dân",
+                                                           "ubnd"))
+                        or bool(self.children(agency.id)))
+        return "" if heads_itself else agency.province
 
     def about(self, agency: Agency, period: str | None = None) -> dict[str, Any]:
         """What documents made from a report say of its agency: names, the cơ quan chủ
