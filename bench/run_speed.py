@@ -65,10 +65,11 @@ def build_province(base: Path, n: int, dossiers: int) -> list[str]:
                 for i, a in enumerate(ids)]
     (base / "params" / "agencies.yml").write_text(
         yaml.safe_dump({"agencies": agencies}, allow_unicode=True), encoding="utf-8")
-    targets = yaml.safe_load((base / "params" / "targets.yml").read_text(encoding="utf-8"))
-    targets.pop("agencies", None)  # overrides for the sample's agencies, not declared here
-    (base / "params" / "targets.yml").write_text(yaml.safe_dump(targets, allow_unicode=True),
-                                                 encoding="utf-8")
+    for name in ("targets.yml", "reports.yml"):  # the sample's overrides name its agencies,
+        path = base / "params" / name               # not declared here: params would refuse them
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data.pop("agencies", None)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return ids
 
 

@@ -62,3 +62,14 @@ def test_doc_sections_are_replaced_others_kept(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text == ("# Benchmarks\n\n## Reading Excel\n\nkept\n\n## Quarterly run: new\n\nnew\n"
                     "\n## Publishing\n\nkept too\n\n## Memory per worker\n\nflat\n")
+
+
+def test_the_benchmark_province_has_params_the_run_accepts(tmp_path):
+    """The generated province replaces the sample's agencies: its params/ must still load
+    (the sample's per-agency targets and report numbers would name undeclared agencies)."""
+    from helpers.params import load_params
+
+    bench = load("run_speed")
+    ids = bench.build_province(tmp_path, 3, 20)
+    params = load_params(tmp_path / "params")
+    assert sorted(params.agencies) == sorted(ids) and len(ids) == 3
