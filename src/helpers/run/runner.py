@@ -106,23 +106,7 @@ def run_job(job: Job) -> JobResult:
         shutil.rmtree(out / period.id / FAILED / agency, ignore_errors=True)  # fixed now
         result.status = "ok"
     except Exception as exc:  # one agency's failure must not stop the others
-        result.status = "failed"
-        result.failing_cell = _failing_cell(exc)
-        result.error = os_error_text(exc) if isinstance(exc, OSError) else \
-            f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[-1][:500]}" \
-            if str(exc).strip() else exc.__class__.__name__
-        result.stale = _published(final)
-        nb = staged / "report.ipynb"
-        try:  # the notebook as far as it ran, for the analyst: never at the cost of the rest
-            if nb.is_file():
-                keep = staged.with_name(f"{agency}.failed")
-                keep.mkdir()
-                shutil.copy(nb, keep / "report.ipynb")
-                result.attempt = str(_keep_attempt(keep, out / period.id, agency)
-                                     / "report.ipynb")
-        except OSError as keep_exc:
-            log.warning("%s: could not keep the failed notebook: %s", agency, keep_exc)
-        log.debug("job %s failed: %s", agency, traceback.format_exc())
+        _failed(result, exc, staged, out / period.id)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
         result.seconds = round(time.perf_counter() - t0, 3)
@@ -130,6 +114,29 @@ def run_job(job: Job) -> JobResult:
 
 
 FAILED = "_failed"
+
+
+def _failed(result: JobResult, exc: Exception, staged: Path, period_dir: Path) -> None:
+    """A job that raised: the error in one line, the cell it stopped in, the published
+    report kept (marked stale), and the notebook as far as it ran kept for the analyst
+    under ``_failed/`` (never at the cost of the rest)."""
+    agency = result.agency
+    result.status = "failed"
+    result.failing_cell = _failing_cell(exc)
+    result.error = os_error_text(exc) if isinstance(exc, OSError) else \
+        f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[-1][:500]}" \
+        if str(exc).strip() else exc.__class__.__name__
+    result.stale = _published(period_dir / agency)
+    nb = staged / "report.ipynb"
+    try:
+        if nb.is_file():
+            keep = staged.with_name(f"{agency}.failed")
+            keep.mkdir()
+            shutil.copy(nb, keep / "report.ipynb")
+            result.attempt = str(_keep_attempt(keep, period_dir, agency) / "report.ipynb")
+    except OSError as keep_exc:
+        log.warning("%s: could not keep the failed notebook: %s", agency, keep_exc)
+    log.debug("job %s failed: %s", agency, traceback.format_exc())
 
 
 def _published(final: Path) -> bool:
@@ -321,30 +328,19 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
     results: list[JobResult] = []
     for a in ids:
         fp = job_fingerprint(notebook, data_dir / "raw", params_hash, a, p.id)
-        prev = previous.get(a, {})
-        outputs_there = all((period_dir / a / f).is_file() for f in ("report.ipynb",
-                                                                      "indicators.json"))
-        if not force and prev.get("status") == "ok" and prev.get("fingerprint") == fp \
-                and outputs_there:
-            results.append(JobResult(a, "skipped", reason="đầu vào, tham số, notebook và phiên "
-                                     "bản không đổi kể từ lần chạy thành công trước",
-                                     inputs=prev.get("inputs", {}), outputs=prev.get("outputs", {}),
-                                     fingerprint=fp, seconds=0.0))
-            continue
-        job = Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir),
-                  str(store_dir), fp, kernel=kernel)
-        todo.append(job)
+        kept = None if force else _unchanged(a, fp, previous.get(a, {}), period_dir)
+        if kept is not None:
+            results.append(kept)
+        else:
+            todo.append(Job(a, p.id, str(root), str(data_dir), str(params_dir), str(out_dir),
+                            str(store_dir), fp, kernel=kernel))
     if overview and executor != "dask" and (
             todo or force or not (period_dir / "overview.ipynb").is_file()):
         # the overview (and a lone job) run in this process: get ready meanwhile
         prestart(root / "notebooks", kernel)
     log.info("%d to run, %d unchanged (fingerprints in %.2fs)", len(todo), len(results),
              time.perf_counter() - t_start)
-    reasons = {j.agency: ("--force" if force else
-                          "chưa có lần chạy thành công" if previous.get(j.agency, {}).get("status")
-                          != "ok" else what_changed(previous[j.agency].get("fingerprint", {}),
-                                                      j.fingerprint))
-               for j in todo}
+    reasons = {j.agency: _why(j, previous.get(j.agency, {}), force) for j in todo}
     started = datetime.now(UTC)
     try:
         _run_jobs(todo, results, reasons, executor, jobs, scheduler, progress, manifest_path,
@@ -366,6 +362,28 @@ def run_period(period: str, agencies: list[str] | None, root: Path, data_dir: Pa
         ov = run_overview(p.id, root, params_dir, out_dir, kernel=kernel)
         log.info("overview %s at %.2fs", ov, time.perf_counter() - t_start)
     return RunSummary(p.id, results, ov, manifest_path)
+
+
+def _why(job: Job, prev: dict[str, Any], force: bool) -> str:
+    """Why an agency runs, for the manifest: forced, never succeeded, or what changed."""
+    if force:
+        return "--force"
+    if prev.get("status") != "ok":
+        return "chưa có lần chạy thành công"
+    return what_changed(prev.get("fingerprint", {}), job.fingerprint)
+
+
+def _unchanged(agency: str, fp: dict[str, Any], prev: dict[str, Any], period_dir: Path
+               ) -> JobResult | None:
+    """The agency skipped, when its last run succeeded with the same fingerprint and its
+    report is in place; else None (it runs)."""
+    outputs_there = all((period_dir / agency / f).is_file() for f in ("report.ipynb",
+                                                                       "indicators.json"))
+    if prev.get("status") != "ok" or prev.get("fingerprint") != fp or not outputs_there:
+        return None
+    return JobResult(agency, "skipped", reason="đầu vào, tham số, notebook và phiên bản không "
+                     "đổi kể từ lần chạy thành công trước", inputs=prev.get("inputs", {}),
+                     outputs=prev.get("outputs", {}), fingerprint=fp, seconds=0.0)
 
 
 def _run_jobs(todo: list[Job], results: list[JobResult], reasons: dict[str, str], executor: str,
