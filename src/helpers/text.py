@@ -17,7 +17,8 @@ def unaccent(text: object) -> str:
     return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # headers and vocabularies repeat; data values (header
+# detection folds the first rows) do not: a small cache keeps memory flat over a run
 def _fold_cached(text: object) -> str:
     return _SPACES.sub(" ", unaccent(text).lower()).strip()
 
