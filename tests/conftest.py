@@ -133,3 +133,20 @@ def tiny_built(tiny, tmp_path_factory):
                 str(site), "--engine", "pandoc", "--jobs", "2", cwd=tiny)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return tiny, out / "reports", site, proc
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, offline (the browser and escaping tests)."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

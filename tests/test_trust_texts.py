@@ -178,22 +178,6 @@ def test_attack_script_in_params_and_data_is_inert_html(hostile):
     assert "<script>alert('ten')</script> UBND" in report  # as text, once unescaped
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 @pytest.mark.slow
 def test_attack_hostile_texts_in_chromium(hostile, browser, tmp_path):
     """In a real browser: no dialog on any page (home, period, report, trend page), the
